@@ -1,0 +1,7 @@
+package dev.profileops.api.apparmor;
+
+/** Enforce denies; Complain only logs. */
+public enum AppArmorMode {
+  Enforce,
+  Complain
+}

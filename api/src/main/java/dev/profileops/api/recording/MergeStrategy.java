@@ -1,0 +1,7 @@
+package dev.profileops.api.recording;
+
+/** Whether per-replica profiles are merged into one per container. */
+public enum MergeStrategy {
+  None,
+  Containers
+}

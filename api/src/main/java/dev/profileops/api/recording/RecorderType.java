@@ -1,0 +1,7 @@
+package dev.profileops.api.recording;
+
+/** How a recording observes the workload. */
+public enum RecorderType {
+  Logs,
+  Bpf
+}
