@@ -4,6 +4,7 @@ import dev.profileops.api.SpoApi;
 import dev.profileops.syncer.source.ProfileKinds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class ClusterApplier {
       if (object.getMetadata().getNamespace() == null && isNamespaced(object.getKind())) {
         object.getMetadata().setNamespace(client.getNamespace());
       }
-      client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      serverSideApply(object);
       String id = id(object);
       wanted.add(id);
       applied.add(id);
@@ -62,6 +63,18 @@ public final class ClusterApplier {
       }
     }
     return new ClusterApplyResult(applied, pruned, kept);
+  }
+
+  private void serverSideApply(HasMetadata object) {
+    try {
+      client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    } catch (KubernetesClientException e) {
+      // A real API server creates on apply; fabric8's mock server answers 404 for a new object.
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      client.resource(object).fieldManager(FIELD_MANAGER).create();
+    }
   }
 
   /** Every object of our kinds that carries this source's label. */
