@@ -73,8 +73,13 @@ public final class ProfileFileReader {
     if (DockerSeccompTemplate.isTemplate(root)) {
       // Docker's template fields (archMap, includes, excludes) are resolved for this node's
       // architecture and kernel and Docker's default capabilities, as the Docker engine does.
-      root = DockerSeccompTemplate.toOci(root, syscalls.available() ? syscalls.nativeArchitecture() : "x86_64",
-          KernelVersion.running(), DockerSeccompTemplate.DEFAULT_CAPABILITIES);
+      try {
+        root = DockerSeccompTemplate.toOci(root, syscalls.available() ? syscalls.nativeArchitecture() : "x86_64",
+            KernelVersion.running(), DockerSeccompTemplate.DEFAULT_CAPABILITIES);
+      } catch (IllegalArgumentException e) {
+        problems.add(Problem.error(file, doc.startLine(), "", "Docker seccomp template: " + e.getMessage()));
+        return new FileResult(List.of(), problems, true);
+      }
     }
     ResourceBinder.Bound<SeccompProfileSpec> bound = binder.bind(root, "", SeccompProfileSpec.class, doc, file);
     problems.addAll(bound.problems());

@@ -94,7 +94,8 @@ class DockerSeccompTemplateTest {
     assertThat(architectures(DockerSeccompTemplate.toOci(dockerDefault, "riscv64", KERNEL_6_1)))
         .containsExactly("SCMP_ARCH_RISCV64");
     // Not in the map: no architectures, so libseccomp filters the native one.
-    assertThat(DockerSeccompTemplate.toOci(dockerDefault, "ppc64le", KERNEL_6_1).has("architectures"))
+    assertThat(
+            DockerSeccompTemplate.toOci(dockerDefault, "ppc64le", KERNEL_6_1).has("architectures"))
         .isFalse();
   }
 
