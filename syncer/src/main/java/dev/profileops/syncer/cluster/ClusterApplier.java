@@ -73,7 +73,7 @@ public final class ClusterApplier {
       if (e.getCode() != 404) {
         throw e;
       }
-      client.resource(object).fieldManager(FIELD_MANAGER).create();
+      client.resource(object).create();
     }
   }
 
