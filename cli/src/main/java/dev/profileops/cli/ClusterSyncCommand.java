@@ -1,0 +1,92 @@
+package dev.profileops.cli;
+
+import dev.profileops.syncer.cluster.ClusterApplier;
+import dev.profileops.syncer.cluster.ClusterApplyResult;
+import dev.profileops.syncer.git.CheckoutResult;
+import dev.profileops.syncer.git.FetchRepositoryCommand;
+import dev.profileops.syncer.render.ObjectRenderer;
+import dev.profileops.syncer.source.LoadResult;
+import dev.profileops.syncer.source.LoadedObject;
+import dev.profileops.syncer.source.RepositoryLoader;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Cluster mode of the syncer: fetch, validate, render, server-side apply, prune. Talks to the cluster
+ * of KUBECONFIG (or the in-cluster service account).
+ */
+@Command(name = "syncer", description = "Sync a profile repository into a Kubernetes cluster (KUBECONFIG).")
+final class ClusterSyncCommand implements Callable<Integer> {
+
+  @Option(names = "--repo", required = true, description = "Repository URL or local path")
+  String repo;
+
+  @Option(names = "--ref", defaultValue = "main")
+  String ref;
+
+  @Option(names = "--path", defaultValue = "")
+  String path;
+
+  @Option(names = "--source", defaultValue = "default", description = "Name of this source; labels what it applies")
+  String source;
+
+  @Option(names = "--work-dir", defaultValue = "${java.io.tmpdir}/profileops-syncer", description = "Where clones live")
+  Path workDir;
+
+  @Option(names = "--prune", defaultValue = "true", negatable = true, description = "Delete objects that left the repository")
+  boolean prune;
+
+  @Option(names = "--once", description = "Sync once and exit")
+  boolean once;
+
+  @Option(names = "--interval", defaultValue = "60s")
+  String interval;
+
+  @Override
+  public Integer call() throws Exception {
+    RepositoryLoader loader = new RepositoryLoader(Syscalls.load(System.err));
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      ClusterApplier applier = new ClusterApplier(client, source);
+      while (true) {
+        int code = syncOnce(loader, applier);
+        if (once) {
+          return code;
+        }
+        Thread.sleep(SyncCommand.parseInterval(interval).toMillis());
+      }
+    }
+  }
+
+  private int syncOnce(RepositoryLoader loader, ClusterApplier applier) {
+    CheckoutResult checkout;
+    try {
+      checkout = new FetchRepositoryCommand(repo, ref, workDir.resolve(source)).call();
+    } catch (RuntimeException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
+    Path root = path.isEmpty() ? checkout.workTree() : checkout.workTree().resolve(path).normalize();
+    if (!root.startsWith(checkout.workTree()) || !Files.isDirectory(root)) {
+      System.err.println("error: --path " + path + " is not a directory at " + checkout.commit());
+      return 2;
+    }
+    LoadResult loaded = loader.load(root);
+    ObjectRenderer renderer = new ObjectRenderer();
+    var objects = renderer.render(loaded.validObjects(), new ObjectRenderer.Stamp(source, checkout.commit()));
+    Set<String> brokenFiles = new HashSet<>(loaded.filesWithErrors());
+    Set<String> brokenIds = loaded.objects().stream().filter(o -> !o.valid()).map(LoadedObject::id).collect(Collectors.toSet());
+    ClusterApplyResult result = applier.apply(objects, brokenFiles, brokenIds, prune);
+    System.out.println("revision " + checkout.commit() + ": applied " + result.applied().size()
+        + ", pruned " + result.pruned() + ", kept " + result.kept());
+    loaded.problems().forEach(System.err::println);
+    return loaded.hasErrors() ? 1 : 0;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.profileops.cli;
+
+import dev.profileops.cli.local.LocalNodeSync;
+import dev.profileops.cli.local.LocalSyncState;
+import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
+import dev.profileops.syncer.git.CheckoutResult;
+import dev.profileops.syncer.git.FetchRepositoryCommand;
+import dev.profileops.syncer.source.LoadResult;
+import dev.profileops.syncer.source.RepositoryLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Local mode, no cluster: fetch a profile repository with JGit, validate it, and install its seccomp
+ * profiles under a node root the way the node daemon does on a Kubernetes node.
+ */
+@Command(name = "sync", description = "Sync a profile repository onto this machine (local mode, no cluster).")
+final class SyncCommand implements Callable<Integer> {
+
+  @Option(names = "--repo", required = true, description = "Repository URL (git://, https://, ssh://) or local path")
+  String repo;
+
+  @Option(names = "--ref", defaultValue = "main", description = "Branch or tag (default: ${DEFAULT-VALUE})")
+  String ref;
+
+  @Option(names = "--path", defaultValue = "", description = "Subdirectory holding the profiles")
+  String path;
+
+  @Option(names = "--node-root", required = true, description = "Root of the node's filesystem, e.g. / or a test dir")
+  Path nodeRoot;
+
+  @Option(names = "--once", description = "Sync once and exit (exit 1 when some files are invalid)")
+  boolean once;
+
+  @Option(names = "--interval", defaultValue = "30s", description = "Poll interval without --once, e.g. 30s, 5m")
+  String interval;
+
+  @Override
+  public Integer call() throws Exception {
+    SyscallTable syscalls = Syscalls.load(System.err);
+    Path kubeletDir = nodeRoot.resolve(System.getenv().getOrDefault("KUBELET_DIR", "/var/lib/kubelet").replaceFirst("^/", ""));
+    Path stateDir = nodeRoot.resolve("var/lib/profileops");
+    LocalNodeSync sync = new LocalNodeSync(new SeccompProfileInstaller(kubeletDir));
+    Duration every = parseInterval(interval);
+    while (true) {
+      int code = syncOnce(syscalls, stateDir, sync);
+      if (once) {
+        return code;
+      }
+      Thread.sleep(every.toMillis());
+    }
+  }
+
+  private int syncOnce(SyscallTable syscalls, Path stateDir, LocalNodeSync sync) throws java.io.IOException {
+    CheckoutResult checkout;
+    try {
+      checkout = new FetchRepositoryCommand(repoUrl(), ref, stateDir.resolve("sources").resolve(key())).call();
+    } catch (RuntimeException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
+    Path root = path.isEmpty() ? checkout.workTree() : checkout.workTree().resolve(path).normalize();
+    if (!root.startsWith(checkout.workTree()) || !Files.isDirectory(root)) {
+      System.err.println("error: --path " + path + " is not a directory in " + repo + " at " + checkout.commit());
+      return 2;
+    }
+    LoadResult loaded = new RepositoryLoader(syscalls).load(root);
+    Path stateFile = stateDir.resolve("local-sync-" + key() + ".json");
+    LocalSyncState state = LocalSyncState.read(stateFile);
+    System.out.println("revision " + checkout.commit());
+    sync.apply(loaded, state).forEach(System.out::println);
+    if (!loaded.hasErrors()) {
+      state.applied(checkout.commit());
+    }
+    state.write(stateFile);
+    loaded.problems().forEach(System.err::println);
+    return loaded.hasErrors() ? 1 : 0;
+  }
+
+  private String repoUrl() {
+    Path local = Path.of(repo);
+    return repo.contains("://") || !Files.isDirectory(local) ? repo : local.toAbsolutePath().normalize().toString();
+  }
+
+  /** One clone per repository and ref. */
+  private String key() {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest((repoUrl() + "#" + ref).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Duration parseInterval(String text) {
+    String t = text.trim().toLowerCase();
+    if (t.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+    }
+    long n = Long.parseLong(t.substring(0, t.length() - 1));
+    return switch (t.charAt(t.length() - 1)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      default -> throw new IllegalArgumentException("interval must end in ms, s, m or h: " + text);
+    };
+  }
+}

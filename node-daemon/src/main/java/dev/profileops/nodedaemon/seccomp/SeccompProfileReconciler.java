@@ -1,0 +1,217 @@
+package dev.profileops.nodedaemon.seccomp;
+
+import dev.profileops.api.SpoApi;
+import dev.profileops.api.common.Condition;
+import dev.profileops.api.common.ProfileState;
+import dev.profileops.api.seccomp.BaseProfileResolver;
+import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.api.seccomp.SeccompProfileSpec;
+import dev.profileops.api.seccomp.SeccompProfileStatus;
+import dev.profileops.nodedaemon.status.NodeStatusWriter;
+import dev.profileops.nodedaemon.status.ReadyCondition;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs SeccompProfiles on this node. Each node runs its own copy, keeps its own
+ * SecurityProfileNodeStatus and its own finalizer on every profile (set at registration, see
+ * {@code NodeDaemon}), and writes the profile's status as the aggregate over all nodes.
+ *
+ * <p>Base profiles come from the controller's own informer cache; when a base changes,
+ * {@link BaseProfileChanges} re-triggers the profiles built on it, so no periodic resync is needed for
+ * that. A failing profile keeps the file it had (the last good state stays on the node).
+ */
+public final class SeccompProfileReconciler implements Reconciler<SeccompProfile>, Cleaner<SeccompProfile> {
+  /**
+   * How soon to look again when this node's view is not settled: its own state is Error (retry), or
+   * the aggregate differs from its own state (another node may still move, or may have written its
+   * aggregate from an older list than ours). Nodes do not watch each other's statuses, this is what
+   * makes the profile's status converge.
+   */
+  public static final Duration UNSETTLED_RECHECK = Duration.ofSeconds(30);
+
+  private static final Logger log = LoggerFactory.getLogger(SeccompProfileReconciler.class);
+
+  private final SeccompProfileFiles files;
+  private final NodeStatusWriter nodeStatus;
+  private final Clock clock;
+  private final Set<String> handled = ConcurrentHashMap.newKeySet();
+
+  public SeccompProfileReconciler(SeccompProfileFiles files, NodeStatusWriter nodeStatus) {
+    this(files, nodeStatus, Clock.systemUTC());
+  }
+
+  public SeccompProfileReconciler(SeccompProfileFiles files, NodeStatusWriter nodeStatus, Clock clock) {
+    this.files = files;
+    this.nodeStatus = nodeStatus;
+    this.clock = clock;
+  }
+
+  /**
+   * Which updates of a profile need a reconcile: spec or label changes (the partial label is not part
+   * of the spec, so generation-aware filtering alone would miss it), deletion, and our finalizer
+   * appearing or missing. Status writes by any node are not among them.
+   */
+  public static OnUpdateFilter<SeccompProfile> relevantUpdates(String finalizer) {
+    return (now, before) -> specChanged(now, before)
+        || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
+        || now.isMarkedForDeletion()
+        || !now.hasFinalizer(finalizer)
+        || !before.hasFinalizer(finalizer);
+  }
+
+  /** Whether this node has reconciled (or cleaned up) the profile at least once since it started. */
+  public boolean hasHandled(String name) {
+    return handled.contains(name);
+  }
+
+  @Override
+  public List<EventSource<?, SeccompProfile>> prepareEventSources(EventSourceContext<SeccompProfile> context) {
+    context.getPrimaryCache().addIndexer(BaseProfileChanges.BY_BASE_PROFILE, profile -> {
+      String base = profile.getSpec() == null ? null : profile.getSpec().getBaseProfileName();
+      return base == null || base.isBlank() ? List.of() : List.of(base);
+    });
+    return List.of(new BaseProfileChanges(context.getPrimaryCache()));
+  }
+
+  @Override
+  public UpdateControl<SeccompProfile> reconcile(SeccompProfile profile, Context<SeccompProfile> context) {
+    String name = profile.getMetadata().getName();
+    Outcome outcome = installOrRemove(profile, context.getPrimaryCache());
+    nodeStatus.write(profile, outcome.state(), outcome.message());
+    NodeStatusWriter.Summary summary = nodeStatus.summarize(SeccompProfile.KIND, name);
+    SeccompProfileStatus status = statusFor(profile, summary, outcome);
+    handled.add(name);
+
+    UpdateControl<SeccompProfile> control;
+    if (Serialization.asJson(status).equals(Serialization.asJson(profile.getStatus()))) {
+      control = UpdateControl.noUpdate();
+    } else {
+      profile.setStatus(status);
+      control = UpdateControl.patchStatus(profile);
+    }
+    boolean settled = outcome.state() != ProfileState.Error && summary.state() == outcome.state();
+    return settled ? control : control.rescheduleAfter(UNSETTLED_RECHECK);
+  }
+
+  @Override
+  public DeleteControl cleanup(SeccompProfile profile, Context<SeccompProfile> context) throws IOException {
+    String name = profile.getMetadata().getName();
+    // A file that cannot be removed throws, JOSDK retries, and the finalizer stays until it is gone.
+    if (SeccompProfileInstaller.isValidName(name) && files.remove(name)) {
+      log.info("Removed seccomp profile {} from this node", name);
+    }
+    nodeStatus.delete(SeccompProfile.KIND, name);
+    handled.add(name);
+    return DeleteControl.defaultDelete();
+  }
+
+  /** What this node did with the profile. */
+  private record Outcome(ProfileState state, String message) {}
+
+  private Outcome installOrRemove(SeccompProfile profile, ResourceCache<SeccompProfile> profiles) {
+    String name = profile.getMetadata().getName();
+    SeccompProfileSpec spec = profile.getSpec();
+    try {
+      if (spec == null) {
+        return new Outcome(ProfileState.Error, "the profile has no spec");
+      }
+      if (!spec.enabled()) {
+        removeIfOurs(name);
+        return new Outcome(ProfileState.Disabled, null);
+      }
+      if (isPartial(profile)) {
+        removeIfOurs(name);
+        return new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it");
+      }
+      BaseProfileResolver.Result resolved = new BaseProfileResolver(base -> profiles
+          .get(new ResourceID(base))
+          .filter(p -> !p.isMarkedForDeletion())
+          .map(SeccompProfile::getSpec)
+          .orElse(null)).resolve(name, spec);
+      if (!resolved.ok()) {
+        return error(name, resolved.error());
+      }
+      byte[] json = OciSeccompJson.render(resolved.spec());
+      InstallResult result = files.install(name, json);
+      if (result == InstallResult.Written) {
+        log.info("Installed seccomp profile {} at {}", name, files.pathFor(name));
+      }
+      return new Outcome(ProfileState.Installed, null);
+    } catch (IllegalArgumentException e) {
+      return error(name, e.getMessage());
+    } catch (IOException e) {
+      return error(name, "cannot write the profile file: " + e);
+    }
+  }
+
+  private Outcome error(String name, String why) {
+    log.warn("Seccomp profile {} is not installed as it is: {}", name, why);
+    String kept = installed(name) ? "; the previously installed version stays in place" : "";
+    return new Outcome(ProfileState.Error, why + kept);
+  }
+
+  private boolean installed(String name) {
+    try {
+      return files.installedNames().contains(name);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void removeIfOurs(String name) throws IOException {
+    if (SeccompProfileInstaller.isValidName(name) && files.remove(name)) {
+      log.info("Removed seccomp profile {} from this node", name);
+    }
+  }
+
+  private SeccompProfileStatus statusFor(SeccompProfile profile, NodeStatusWriter.Summary summary, Outcome outcome) {
+    String name = profile.getMetadata().getName();
+    SeccompProfileStatus previous = profile.getStatus();
+    SeccompProfileStatus status = new SeccompProfileStatus();
+    List<Condition> conditions = previous == null ? List.of() : previous.getConditions();
+    if (previous != null) {
+      // Written by whoever tracks workloads, not by us: carry it over untouched.
+      status.setActiveWorkloads(new ArrayList<>(previous.getActiveWorkloads()));
+    }
+    status.setStatus(summary.state());
+    boolean meantToBeInstalled = outcome.state() != ProfileState.Disabled && outcome.state() != ProfileState.Partial;
+    if (meantToBeInstalled && SeccompProfileInstaller.isValidName(name)) {
+      status.setPath(files.pathFor(name).toString());
+      status.setLocalhostProfile(SeccompProfile.localhostProfile(name));
+    }
+    status.setConditions(ReadyCondition.apply(conditions, summary.state(), summary.message(), clock.instant()));
+    return status;
+  }
+
+  private static boolean isPartial(SeccompProfile profile) {
+    Map<String, String> labels = profile.getMetadata().getLabels();
+    return labels != null && "true".equalsIgnoreCase(labels.get(SpoApi.LABEL_PARTIAL));
+  }
+
+  /** Spec changes by generation, or by content where the server does not count generations. */
+  static boolean specChanged(SeccompProfile now, SeccompProfile before) {
+    return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
+        || !Serialization.asJson(now.getSpec()).equals(Serialization.asJson(before.getSpec()));
+  }
+}
