@@ -2,6 +2,7 @@ package dev.profileops.cli;
 
 import dev.profileops.syncer.cluster.ClusterApplier;
 import dev.profileops.syncer.cluster.ClusterApplyResult;
+import dev.profileops.syncer.cluster.ObjectWriter;
 import dev.profileops.syncer.git.CheckoutResult;
 import dev.profileops.syncer.git.FetchRepositoryCommand;
 import dev.profileops.syncer.render.ObjectRenderer;
@@ -44,6 +45,9 @@ final class ClusterSyncCommand implements Callable<Integer> {
   @Option(names = "--prune", defaultValue = "true", negatable = true, description = "Delete objects that left the repository")
   boolean prune;
 
+  @Option(names = "--apply", defaultValue = "server-side", description = "server-side (default) or replace, for API servers without server-side apply")
+  String applyMode;
+
   @Option(names = "--once", description = "Sync once and exit")
   boolean once;
 
@@ -54,7 +58,12 @@ final class ClusterSyncCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RepositoryLoader loader = new RepositoryLoader(Syscalls.load(System.err));
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-      ClusterApplier applier = new ClusterApplier(client, source);
+      ObjectWriter writer = switch (applyMode) {
+        case "server-side" -> ObjectWriter.serverSideApply();
+        case "replace" -> ObjectWriter.createOrReplace();
+        default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--apply must be server-side or replace");
+      };
+      ClusterApplier applier = new ClusterApplier(client, source, writer);
       while (true) {
         int code = syncOnce(loader, applier);
         if (once) {

@@ -43,8 +43,8 @@ final class DemoCommand implements Callable<Integer> {
     Path installed = nodeRoot.resolve("var/lib/kubelet/seccomp/operator");
     System.out.println("installed seccomp profiles (pods use localhostProfile: operator/<name>.json):");
     try (Stream<Path> files = Files.list(installed)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        System.out.printf("  %-40s %6d bytes%n", nodeRoot.relativize(f), Files.size(f));
+      for (Path f : files.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).sorted().toList()) {
+        System.out.printf("  %-50s %6d bytes%n", nodeRoot.relativize(f), Files.size(f));
       }
     }
     return code;

@@ -29,11 +29,11 @@ public final class LocalNodeSync {
     this.installer = installer;
   }
 
-  /** One line of what happened to one profile. */
-  public record Action(String profile, String what) {
+  /** One line of what happened to one profile's file. */
+  public record Action(String what, String profile, java.nio.file.Path file) {
     @Override
     public String toString() {
-      return what + " " + profile;
+      return String.format("%-9s %-30s %s", what, profile, file);
     }
   }
 
@@ -69,7 +69,7 @@ public final class LocalNodeSync {
       wanted.add(o.name());
       InstallResult result = installer.install(o.name(), OciSeccompJson.render(resolved.spec()));
       state.installed(o.name(), o.file());
-      actions.add(new Action(o.name(), result.toString().toLowerCase() + " " + installer.pathFor(o.name())));
+      actions.add(new Action(result.toString().toLowerCase(), o.name(), installer.pathFor(o.name())));
     }
     Set<String> brokenFiles = new HashSet<>(loaded.filesWithErrors());
     brokenFiles.addAll(loaded.unreadableFiles());
@@ -81,12 +81,12 @@ public final class LocalNodeSync {
       // A broken file may still hold the profile (its name or YAML broke): keep what was installed.
       boolean fromBrokenFile = from != null && brokenFiles.contains(from) && !seccompByName.containsKey(installed);
       if (keep.contains(installed) || fromBrokenFile) {
-        actions.add(new Action(installed, "kept last good version of"));
+        actions.add(new Action("kept", installed, installer.pathFor(installed)));
         continue;
       }
       installer.remove(installed);
       state.removed(installed);
-      actions.add(new Action(installed, "removed"));
+      actions.add(new Action("removed", installed, installer.pathFor(installed)));
     }
     return actions;
   }

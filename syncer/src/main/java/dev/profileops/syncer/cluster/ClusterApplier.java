@@ -4,7 +4,6 @@ import dev.profileops.api.SpoApi;
 import dev.profileops.syncer.source.ProfileKinds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,19 +11,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Applies rendered objects with server-side apply under our own field manager, then prunes the objects
+ * Writes rendered objects (server-side apply in a real cluster, see {@link ObjectWriter}), then prunes the objects
  * of this source that left the repository. Objects of other sources, or not labelled by us, are never
  * touched; objects from files that are broken now are kept as they are.
  */
 public final class ClusterApplier {
-  public static final String FIELD_MANAGER = "profileops-syncer";
-
   private final KubernetesClient client;
   private final String source;
+  private final ObjectWriter writer;
 
-  public ClusterApplier(KubernetesClient client, String source) {
+  public ClusterApplier(KubernetesClient client, String source, ObjectWriter writer) {
     this.client = client;
     this.source = source;
+    this.writer = writer;
   }
 
   /**
@@ -39,7 +38,7 @@ public final class ClusterApplier {
       if (object.getMetadata().getNamespace() == null && isNamespaced(object.getKind())) {
         object.getMetadata().setNamespace(client.getNamespace());
       }
-      serverSideApply(object);
+      writer.write(client, object);
       String id = id(object);
       wanted.add(id);
       applied.add(id);
@@ -63,18 +62,6 @@ public final class ClusterApplier {
       }
     }
     return new ClusterApplyResult(applied, pruned, kept);
-  }
-
-  private void serverSideApply(HasMetadata object) {
-    try {
-      client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-    } catch (KubernetesClientException e) {
-      // A real API server creates on apply; fabric8's mock server answers 404 for a new object.
-      if (e.getCode() != 404) {
-        throw e;
-      }
-      client.resource(object).create();
-    }
   }
 
   /** Every object of our kinds that carries this source's label. */

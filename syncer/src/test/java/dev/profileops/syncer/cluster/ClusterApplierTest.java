@@ -32,7 +32,7 @@ class ClusterApplierTest {
   private ClusterApplyResult sync(String revision) {
     LoadResult loaded = new RepositoryLoader(LibseccompSyscallTable.load()).load(repo);
     var objects = new ObjectRenderer().render(loaded.validObjects(), new ObjectRenderer.Stamp("team-a", revision));
-    return new ClusterApplier(client, "team-a").apply(objects, loaded.filesWithErrors(),
+    return new ClusterApplier(client, "team-a", ObjectWriter.createOrReplace()).apply(objects, loaded.filesWithErrors(),
         Set.copyOf(loaded.objects().stream().filter(o -> !o.valid()).map(o -> o.id()).toList()), true);
   }
 
