@@ -33,9 +33,14 @@ public final class RepositoryLoader {
     List<LoadedObject> objects = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     Set<String> unreadable = new HashSet<>();
-    for (Path path : profileFiles(root)) {
-      String file = root.relativize(path).toString().replace('\\', '/');
-      ProfileFileReader.FileResult result = read(path, file);
+    // Files are independent until the cross-object checks: read them on all cores, keep path order.
+    List<Path> paths = profileFiles(root);
+    List<ProfileFileReader.FileResult> results = paths.parallelStream()
+        .map(path -> read(path, root.relativize(path).toString().replace('\\', '/')))
+        .toList();
+    for (int i = 0; i < paths.size(); i++) {
+      String file = root.relativize(paths.get(i)).toString().replace('\\', '/');
+      ProfileFileReader.FileResult result = results.get(i);
       objects.addAll(result.objects());
       problems.addAll(result.problems());
       if (!result.readable()) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.profileops.syncer.validate.Problem;
@@ -26,6 +27,7 @@ public final class ResourceBinder {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
       .disable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES)
+      .addHandler(new CollectingHandler())
       .build();
 
   /** The bound object (null when binding failed outright) and the problems found. */
@@ -33,9 +35,11 @@ public final class ResourceBinder {
 
   public <T> Bound<T> bind(JsonNode node, String basePointer, Class<T> type, LocatedDocument doc, String file) {
     List<Problem> problems = new ArrayList<>();
-    ObjectMapper m = mapper.copy().addHandler(new CollectingHandler(problems, doc, file, basePointer));
+    // One mapper for all files (its deserializer caches are what make binding fast); the
+    // per-document context travels as a reader attribute.
+    ObjectReader reader = mapper.readerFor(type).withAttribute(Context.class, new Context(problems, doc, file, basePointer));
     try {
-      return new Bound<>(m.treeToValue(node, type), problems);
+      return new Bound<>(reader.readValue(node), problems);
     } catch (JsonMappingException e) {
       String pointer = basePointer + pointerOf(e);
       problems.add(Problem.error(file, doc.lineOf(pointer), LocatedDocument.fieldOf(pointer), cleanMessage(e)));
@@ -45,6 +49,8 @@ public final class ResourceBinder {
       return new Bound<>(null, problems);
     }
   }
+
+  private record Context(List<Problem> problems, LocatedDocument doc, String file, String basePointer) {}
 
   private static String pointerOf(JsonMappingException e) {
     StringBuilder sb = new StringBuilder();
@@ -62,26 +68,16 @@ public final class ResourceBinder {
 
   /** Records unknown fields and bad enum values, then lets binding go on. */
   private static final class CollectingHandler extends DeserializationProblemHandler {
-    private final List<Problem> problems;
-    private final LocatedDocument doc;
-    private final String file;
-    private final String basePointer;
-
-    CollectingHandler(List<Problem> problems, LocatedDocument doc, String file, String basePointer) {
-      this.problems = problems;
-      this.doc = doc;
-      this.file = file;
-      this.basePointer = basePointer;
-    }
 
     @Override
     public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
         Object beanOrClass, String propertyName) throws IOException {
-      String pointer = basePointer + p.getParsingContext().pathAsPointer().toString();
+      Context c = (Context) ctxt.getAttribute(Context.class);
+      String pointer = c.basePointer() + p.getParsingContext().pathAsPointer().toString();
       if (!pointer.endsWith("/" + propertyName)) {
         pointer = pointer + "/" + propertyName;
       }
-      problems.add(Problem.error(file, doc.lineOf(pointer), LocatedDocument.fieldOf(pointer), "unknown field"));
+      c.problems().add(Problem.error(c.file(), c.doc().lineOf(pointer), LocatedDocument.fieldOf(pointer), "unknown field"));
       p.skipChildren();
       return true;
     }
@@ -92,9 +88,10 @@ public final class ResourceBinder {
       if (!targetType.isEnum()) {
         return DeserializationProblemHandler.NOT_HANDLED;
       }
-      String pointer = basePointer + ctxt.getParser().getParsingContext().pathAsPointer().toString();
+      Context c = (Context) ctxt.getAttribute(Context.class);
+      String pointer = c.basePointer() + ctxt.getParser().getParsingContext().pathAsPointer().toString();
       String allowed = Arrays.stream(targetType.getEnumConstants()).map(Object::toString).collect(Collectors.joining(", "));
-      problems.add(Problem.error(file, doc.lineOf(pointer), LocatedDocument.fieldOf(pointer),
+      c.problems().add(Problem.error(c.file(), c.doc().lineOf(pointer), LocatedDocument.fieldOf(pointer),
           "unknown value \"" + value + "\"; expected one of " + allowed));
       return null;
     }

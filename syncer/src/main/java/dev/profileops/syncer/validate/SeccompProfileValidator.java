@@ -15,6 +15,8 @@ public final class SeccompProfileValidator {
   public static final int MAX_ARGS = 6;
 
   private final SyscallTable syscalls;
+  /** "arch/name" -> known; repositories repeat the same names thousands of times. */
+  private final java.util.Map<String, Boolean> known = new java.util.concurrent.ConcurrentHashMap<>();
 
   public SeccompProfileValidator(SyscallTable syscalls) {
     this.syscalls = syscalls;
@@ -69,7 +71,7 @@ public final class SeccompProfileValidator {
     }
     for (int n = 0; n < rule.getNames().size(); n++) {
       String name = rule.getNames().get(n);
-      if (arches.stream().noneMatch(arch -> syscalls.knows(arch, name))) {
+      if (arches.stream().noneMatch(arch -> known.computeIfAbsent(arch + "/" + name, k -> syscalls.knows(arch, name)))) {
         sink.add(at + "/names/" + n, "unknown syscall \"" + name + "\" for architectures " + String.join(", ", arches)
             + " (libseccomp " + syscalls.version() + ")");
       }
