@@ -3,21 +3,19 @@ package dev.profileops.cli;
 import dev.profileops.syncer.cluster.ClusterApplier;
 import dev.profileops.syncer.cluster.ClusterApplyResult;
 import dev.profileops.syncer.cluster.ObjectWriter;
-import dev.profileops.syncer.git.CheckoutResult;
-import dev.profileops.syncer.git.FetchRepositoryCommand;
 import dev.profileops.syncer.render.ObjectRenderer;
 import dev.profileops.syncer.source.LoadResult;
 import dev.profileops.syncer.source.LoadedObject;
 import dev.profileops.syncer.source.RepositoryLoader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,14 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "syncer", description = "Sync a profile repository into a Kubernetes cluster (KUBECONFIG).")
 final class ClusterSyncCommand implements Callable<Integer> {
 
-  @Option(names = "--repo", required = true, description = "Repository URL or local path")
-  String repo;
-
-  @Option(names = "--ref", defaultValue = "main")
-  String ref;
-
-  @Option(names = "--path", defaultValue = "")
-  String path;
+  @Mixin
+  RepositorySource repository;
 
   @Option(names = "--source", defaultValue = "default", description = "Name of this source; labels what it applies")
   String source;
@@ -75,19 +67,11 @@ final class ClusterSyncCommand implements Callable<Integer> {
   }
 
   private int syncOnce(RepositoryLoader loader, ClusterApplier applier) {
-    CheckoutResult checkout;
-    try {
-      checkout = new FetchRepositoryCommand(repo, ref, workDir.resolve(source)).call();
-    } catch (RuntimeException e) {
-      System.err.println("error: " + e.getMessage());
+    RepositorySource.Checkout checkout = repository.fetch(workDir.resolve(source));
+    if (checkout == null) {
       return 2;
     }
-    Path root = path.isEmpty() ? checkout.workTree() : checkout.workTree().resolve(path).normalize();
-    if (!root.startsWith(checkout.workTree()) || !Files.isDirectory(root)) {
-      System.err.println("error: --path " + path + " is not a directory at " + checkout.commit());
-      return 2;
-    }
-    LoadResult loaded = loader.load(root);
+    LoadResult loaded = loader.load(checkout.profiles());
     ObjectRenderer renderer = new ObjectRenderer();
     var objects = renderer.render(loaded.validObjects(), new ObjectRenderer.Stamp(source, checkout.commit()));
     Set<String> brokenFiles = new HashSet<>(loaded.filesWithErrors());

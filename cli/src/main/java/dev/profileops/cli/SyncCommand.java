@@ -4,12 +4,9 @@ import dev.profileops.cli.local.LocalNodeSync;
 import dev.profileops.cli.local.LocalSyncState;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
-import dev.profileops.syncer.git.CheckoutResult;
-import dev.profileops.syncer.git.FetchRepositoryCommand;
 import dev.profileops.syncer.source.LoadResult;
 import dev.profileops.syncer.source.RepositoryLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +14,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,14 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", description = "Sync a profile repository onto this machine (local mode, no cluster).")
 final class SyncCommand implements Callable<Integer> {
 
-  @Option(names = "--repo", required = true, description = "Repository URL (git://, https://, ssh://) or local path")
-  String repo;
-
-  @Option(names = "--ref", defaultValue = "main", description = "Branch or tag (default: ${DEFAULT-VALUE})")
-  String ref;
-
-  @Option(names = "--path", defaultValue = "", description = "Subdirectory holding the profiles")
-  String path;
+  @Mixin
+  RepositorySource source;
 
   @Option(names = "--node-root", required = true, description = "Root of the node's filesystem, e.g. / or a test dir")
   Path nodeRoot;
@@ -61,19 +53,11 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   private int syncOnce(SyscallTable syscalls, Path stateDir, LocalNodeSync sync) throws java.io.IOException {
-    CheckoutResult checkout;
-    try {
-      checkout = new FetchRepositoryCommand(repoUrl(), ref, stateDir.resolve("sources").resolve(key())).call();
-    } catch (RuntimeException e) {
-      System.err.println("error: " + e.getMessage());
+    RepositorySource.Checkout checkout = source.fetch(stateDir.resolve("sources").resolve(key()));
+    if (checkout == null) {
       return 2;
     }
-    Path root = path.isEmpty() ? checkout.workTree() : checkout.workTree().resolve(path).normalize();
-    if (!root.startsWith(checkout.workTree()) || !Files.isDirectory(root)) {
-      System.err.println("error: --path " + path + " is not a directory in " + repo + " at " + checkout.commit());
-      return 2;
-    }
-    LoadResult loaded = new RepositoryLoader(syscalls).load(root);
+    LoadResult loaded = new RepositoryLoader(syscalls).load(checkout.profiles());
     Path stateFile = stateDir.resolve("local-sync-" + key() + ".json");
     LocalSyncState state = LocalSyncState.read(stateFile);
     System.out.println("revision " + checkout.commit());
@@ -86,15 +70,10 @@ final class SyncCommand implements Callable<Integer> {
     return loaded.hasErrors() ? 1 : 0;
   }
 
-  private String repoUrl() {
-    Path local = Path.of(repo);
-    return repo.contains("://") || !Files.isDirectory(local) ? repo : local.toAbsolutePath().normalize().toString();
-  }
-
   /** One clone per repository and ref. */
   private String key() {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest((repoUrl() + "#" + ref).getBytes(StandardCharsets.UTF_8));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest((source.url() + "#" + source.ref).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
