@@ -79,6 +79,9 @@ public final class BaseProfileResolver {
       arches.addAll(s.getArchitectures());
       flags.addAll(s.getFlags());
       for (SyscallRule rule : s.getSyscalls()) {
+        if (rule.getAction() == null || rule.getNames() == null) {
+          continue; // an invalid rule: validation reports it, merging cannot use it
+        }
         if (!rule.getArgs().isEmpty()) {
           conditional.add(rule);
           continue;

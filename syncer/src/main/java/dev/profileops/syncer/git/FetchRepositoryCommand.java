@@ -4,22 +4,29 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.RefSpec;
 
 /**
  * Brings a local copy of a profile repository to the head of one branch or tag: clones on first use,
  * fetches after, then checks the commit out (detached). Works for git://, http(s)://, ssh:// and paths.
+ * With a depth, fetches only that many commits (shallow), as a syncer needs only the head.
  */
 public final class FetchRepositoryCommand {
   private final String url;
   private final String ref;
   private final Path cloneDir;
+  private CredentialsProvider credentials;
+  private int depth;
+  private Duration timeout;
 
   public FetchRepositoryCommand(String url, String ref, Path cloneDir) {
     this.url = url;
@@ -27,20 +34,44 @@ public final class FetchRepositoryCommand {
     this.cloneDir = cloneDir;
   }
 
+  public FetchRepositoryCommand credentials(CredentialsProvider credentials) {
+    this.credentials = credentials;
+    return this;
+  }
+
+  /** Fetch only this many commits of history; 0 for all. Ignored for a commit id, which needs history. */
+  public FetchRepositoryCommand depth(int depth) {
+    this.depth = depth;
+    return this;
+  }
+
+  public FetchRepositoryCommand timeout(Duration timeout) {
+    this.timeout = timeout;
+    return this;
+  }
+
   public CheckoutResult call() {
     try {
       if (!Files.isDirectory(cloneDir.resolve(".git"))) {
         Files.createDirectories(cloneDir);
-        try (Git ignored = Git.cloneRepository().setURI(url).setDirectory(cloneDir.toFile()).setNoCheckout(true).call()) {
-          // cloned; the fetch below resolves the ref the same way as later runs do
+        try (Git ignored = Git.init().setDirectory(cloneDir.toFile()).call()) {
+          ignored.getRepository().getConfig().setString("remote", "origin", "url", url);
+          ignored.getRepository().getConfig().save();
         }
       }
       try (Git git = Git.open(cloneDir.toFile())) {
         Repository repo = git.getRepository();
+        if (!url.equals(repo.getConfig().getString("remote", "origin", "url"))) {
+          repo.getConfig().setString("remote", "origin", "url", url);
+          repo.getConfig().save();
+        }
         ObjectId before = repo.resolve("HEAD");
-        git.fetch().setRemote("origin").setRemoveDeletedRefs(true)
-            .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
-            .call();
+        var fetch = git.fetch().setRemote("origin").setRemoveDeletedRefs(true)
+            .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
+        if (depth > 0 && !looksLikeCommitId(ref)) {
+          fetch.setDepth(depth);
+        }
+        configure(fetch).call();
         ObjectId target = resolve(repo);
         git.checkout().setName(target.name()).setForced(true).call();
         git.reset().setMode(ResetCommand.ResetType.HARD).setRef(target.name()).call();
@@ -52,6 +83,16 @@ public final class FetchRepositoryCommand {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot fetch " + url + " into " + cloneDir, e);
     }
+  }
+
+  private <C extends TransportCommand<C, ?>> C configure(C command) {
+    if (credentials != null) {
+      command.setCredentialsProvider(credentials);
+    }
+    if (timeout != null) {
+      command.setTimeout((int) Math.max(1, timeout.toSeconds()));
+    }
+    return command;
   }
 
   private ObjectId resolve(Repository repo) throws IOException {
@@ -67,6 +108,10 @@ public final class FetchRepositoryCommand {
       throw new GitFailure("ref " + ref + " not found in " + url, null);
     }
     return commit;
+  }
+
+  static boolean looksLikeCommitId(String ref) {
+    return ref.matches("[0-9a-f]{40}([0-9a-f]{24})?");
   }
 
   /** Fetching or checking out failed; the message says which repository and ref. */

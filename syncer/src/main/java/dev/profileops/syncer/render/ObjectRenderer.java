@@ -59,6 +59,14 @@ public final class ObjectRenderer {
     return out.toString();
   }
 
+  private static HasMetadata copyOf(HasMetadata resource) {
+    try {
+      return JSON.treeToValue(JSON.valueToTree(resource), resource.getClass());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The object as the cluster sees it: apiVersion, kind, metadata, spec; never status. */
   public static ObjectNode toTree(HasMetadata object) {
     ObjectNode tree = JSON.valueToTree(object);
@@ -71,7 +79,8 @@ public final class ObjectRenderer {
   }
 
   private static HasMetadata stamped(LoadedObject o, Stamp stamp) {
-    HasMetadata resource = o.resource();
+    // A copy: loaded objects are cached between syncs and must not carry one sync's stamp into the next.
+    HasMetadata resource = copyOf(o.resource());
     ObjectMeta meta = resource.getMetadata();
     Map<String, String> annotations = new HashMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
     annotations.put(SpoApi.ANNOTATION_PATH, o.file());

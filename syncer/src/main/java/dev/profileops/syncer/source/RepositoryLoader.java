@@ -30,14 +30,22 @@ public final class RepositoryLoader {
   }
 
   public LoadResult load(Path root) {
+    return load(root, null);
+  }
+
+  /** As {@link #load(Path)}, re-parsing only the files whose bytes differ from the cache's. */
+  public LoadResult load(Path root, ParseCache cache) {
     List<LoadedObject> objects = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     Set<String> unreadable = new HashSet<>();
     // Files are independent until the cross-object checks: read them on all cores, keep path order.
     List<Path> paths = profileFiles(root);
     List<ProfileFileReader.FileResult> results = paths.parallelStream()
-        .map(path -> read(path, root.relativize(path).toString().replace('\\', '/')))
+        .map(path -> read(path, root.relativize(path).toString().replace('\\', '/'), cache))
         .toList();
+    if (cache != null) {
+      cache.retainOnly(paths.stream().map(p -> root.relativize(p).toString().replace('\\', '/')).collect(java.util.stream.Collectors.toSet()));
+    }
     for (int i = 0; i < paths.size(); i++) {
       String file = root.relativize(paths.get(i)).toString().replace('\\', '/');
       ProfileFileReader.FileResult result = results.get(i);
@@ -52,14 +60,30 @@ public final class RepositoryLoader {
     return new LoadResult(checked, problems, unreadable);
   }
 
-  private ProfileFileReader.FileResult read(Path path, String file) {
-    String content;
+  private ProfileFileReader.FileResult read(Path path, String file, ParseCache cache) {
+    byte[] bytes;
     try {
-      content = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path))).toString();
-    } catch (CharacterCodingException e) {
-      return new ProfileFileReader.FileResult(List.of(), List.of(Problem.error(file, 1, "", "file is not valid UTF-8")), false);
+      bytes = Files.readAllBytes(path);
     } catch (IOException e) {
       return new ProfileFileReader.FileResult(List.of(), List.of(Problem.error(file, 1, "", "cannot read: " + e.getMessage())), false);
+    }
+    ProfileFileReader.FileResult cached = cache == null ? null : cache.get(file, bytes);
+    if (cached != null) {
+      return cached;
+    }
+    ProfileFileReader.FileResult result = parse(file, bytes);
+    if (cache != null) {
+      cache.put(file, bytes, result);
+    }
+    return result;
+  }
+
+  private ProfileFileReader.FileResult parse(String file, byte[] bytes) {
+    String content;
+    try {
+      content = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      return new ProfileFileReader.FileResult(List.of(), List.of(Problem.error(file, 1, "", "file is not valid UTF-8")), false);
     }
     return file.toLowerCase(Locale.ROOT).endsWith(".json") ? reader.readSeccompJson(file, content) : reader.readYaml(file, content);
   }
