@@ -19,11 +19,18 @@ public final class ClusterApplier {
   private final KubernetesClient client;
   private final String source;
   private final ObjectWriter writer;
+  private final String defaultNamespace;
 
   public ClusterApplier(KubernetesClient client, String source, ObjectWriter writer) {
+    this(client, source, writer, client.getNamespace());
+  }
+
+  /** @param defaultNamespace where namespaced objects that name no namespace go */
+  public ClusterApplier(KubernetesClient client, String source, ObjectWriter writer, String defaultNamespace) {
     this.client = client;
     this.source = source;
     this.writer = writer;
+    this.defaultNamespace = defaultNamespace;
   }
 
   /**
@@ -36,7 +43,7 @@ public final class ClusterApplier {
     Set<String> wanted = new HashSet<>();
     for (HasMetadata object : objects) {
       if (object.getMetadata().getNamespace() == null && isNamespaced(object.getKind())) {
-        object.getMetadata().setNamespace(client.getNamespace());
+        object.getMetadata().setNamespace(defaultNamespace);
       }
       writer.write(client, object);
       String id = id(object);

@@ -1,0 +1,143 @@
+package dev.profileops.syncer.profilesource;
+
+import dev.profileops.api.source.InventoryEntry;
+import dev.profileops.api.source.ProfileSource;
+import dev.profileops.api.source.ProfileSourceSpec;
+import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.syncer.cluster.ClusterApplier;
+import dev.profileops.syncer.cluster.ClusterApplyResult;
+import dev.profileops.syncer.cluster.ObjectWriter;
+import dev.profileops.syncer.git.CheckoutResult;
+import dev.profileops.syncer.git.FetchRepositoryCommand;
+import dev.profileops.syncer.git.RemoteHeadCommand;
+import dev.profileops.syncer.render.ObjectRenderer;
+import dev.profileops.syncer.source.LoadResult;
+import dev.profileops.syncer.source.LoadedObject;
+import dev.profileops.syncer.source.ParseCache;
+import dev.profileops.syncer.source.ProfileKinds;
+import dev.profileops.syncer.source.RepositoryLoader;
+import dev.profileops.syncer.validate.Problem;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.eclipse.jgit.transport.CredentialsProvider;
+
+/**
+ * One sync of one ProfileSource: ask the remote where the ref points, fetch (shallow) only when it
+ * moved, load (re-parsing only changed files), apply what is valid and owned by no other source, prune.
+ */
+public final class SourceSync {
+  private final KubernetesClient client;
+  private final RepositoryLoader loader;
+  private final ObjectWriter writer;
+  private final Path workDir;
+  private final SourceCredentials credentials;
+  private final Map<String, SourceCache> caches = new ConcurrentHashMap<>();
+
+  /** What is kept between syncs of one source. */
+  private static final class SourceCache {
+    final ParseCache parsed = new ParseCache();
+    volatile String fetchedRevision;
+  }
+
+  public SourceSync(KubernetesClient client, SyscallTable syscalls, ObjectWriter writer, Path workDir) {
+    this.client = client;
+    this.loader = new RepositoryLoader(syscalls);
+    this.writer = writer;
+    this.workDir = workDir;
+    this.credentials = new SourceCredentials(client);
+  }
+
+  public SyncOutcome sync(ProfileSource source) {
+    ProfileSourceSpec spec = source.getSpec();
+    String key = source.getMetadata().getNamespace() + "/" + source.getMetadata().getName();
+    SourceCache cache = caches.computeIfAbsent(key, k -> new SourceCache());
+    Path cloneDir = workDir.resolve(source.getMetadata().getNamespace()).resolve(source.getMetadata().getName());
+    String ref = spec.getRef() == null ? "main" : spec.getRef().effective();
+    Duration timeout = Durations.parse(spec.getTimeout(), Duration.ofSeconds(60));
+
+    String revision;
+    try {
+      CredentialsProvider auth = credentials.forSource(source);
+      Optional<String> head = new RemoteHeadCommand(spec.getUrl(), ref).credentials(auth).timeout(timeout).call();
+      if (head.isPresent() && head.get().equals(cache.fetchedRevision) && Files.isDirectory(cloneDir.resolve(".git"))) {
+        revision = head.get(); // the remote has not moved: no fetch
+      } else {
+        CheckoutResult checkout = new FetchRepositoryCommand(spec.getUrl(), ref, cloneDir)
+            .credentials(auth).timeout(timeout).depth(1).call();
+        revision = checkout.commit();
+        cache.fetchedRevision = revision;
+      }
+    } catch (RuntimeException e) {
+      return SyncOutcome.failed(null, "FetchFailed", e.getMessage());
+    }
+
+    Path root = spec.getPath() == null || spec.getPath().isBlank() ? cloneDir : cloneDir.resolve(spec.getPath()).normalize();
+    if (!root.startsWith(cloneDir) || !Files.isDirectory(root)) {
+      return SyncOutcome.failed(revision, "PathNotFound", "path " + spec.getPath() + " is not a directory at " + revision);
+    }
+    LoadResult loaded = loader.load(root, cache.parsed);
+    return apply(source, revision, loaded);
+  }
+
+  private SyncOutcome apply(ProfileSource source, String revision, LoadResult loaded) {
+    String label = SourceIdentity.labelValue(source);
+    String namespace = source.getMetadata().getNamespace();
+    OwnershipGuard guard = new OwnershipGuard(client);
+    List<Problem> problems = new ArrayList<>(loaded.problems());
+    List<String> conflicts = new ArrayList<>();
+    List<LoadedObject> mine = new ArrayList<>();
+    for (LoadedObject o : loaded.validObjects()) {
+      String objectNamespace = defaultedNamespace(o, namespace);
+      String other = guard.otherOwner(o.resource(), objectNamespace, label);
+      if (other != null) {
+        conflicts.add(o.id());
+        problems.add(Problem.error(o.file(), o.line(), "metadata.name",
+            o.kind() + " \"" + o.name() + "\" is owned by source " + other + "; not applied"));
+      } else {
+        mine.add(o);
+      }
+    }
+    List<HasMetadata> rendered = new ObjectRenderer().render(mine, new ObjectRenderer.Stamp(label, revision));
+    Set<String> brokenIds = loaded.objects().stream().filter(o -> !o.valid()).map(LoadedObject::id).collect(Collectors.toSet());
+    brokenIds.addAll(conflicts);
+    Set<String> brokenFiles = new HashSet<>(loaded.filesWithErrors());
+    brokenFiles.addAll(loaded.unreadableFiles());
+    ClusterApplyResult result = new ClusterApplier(client, label, writer, namespace)
+        .apply(rendered, brokenFiles, brokenIds, source.getSpec().pruneEnabled());
+    List<InventoryEntry> inventory = new ArrayList<>();
+    for (HasMetadata o : rendered) {
+      inventory.add(new InventoryEntry(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName()));
+    }
+    inventory.sort(Comparator.comparing(InventoryEntry::getKind).thenComparing(e -> String.valueOf(e.getNamespace()))
+        .thenComparing(InventoryEntry::getName));
+    boolean hasErrors = problems.stream().anyMatch(Problem::isError);
+    return new SyncOutcome(revision, true, null, hasErrors ? "ValidationFailed" : "Succeeded", problems, inventory,
+        result.applied(), result.pruned(), conflicts);
+  }
+
+  private static String defaultedNamespace(LoadedObject o, String namespace) {
+    boolean namespaced = ProfileKinds.find(o.kind()).map(ProfileKinds.KindInfo::namespaced).orElse(false);
+    if (!namespaced) {
+      return null;
+    }
+    String own = o.resource().getMetadata().getNamespace();
+    return own == null ? namespace : own;
+  }
+
+  /** Drops what is kept for a source that is gone. */
+  public void forget(ProfileSource source) {
+    caches.remove(source.getMetadata().getNamespace() + "/" + source.getMetadata().getName());
+  }
+}

@@ -1,0 +1,52 @@
+package dev.profileops.syncer.profilesource;
+
+import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.syncer.cluster.ObjectWriter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The syncer in cluster mode: one reconciler for ProfileSources. With leader election on, only the
+ * replica holding the lease reconciles (and so writes); the others wait.
+ */
+public final class SyncerController implements AutoCloseable {
+  public static final String LEASE_NAME = "profileops-syncer";
+
+  private final Operator operator;
+
+  /**
+   * @param leaseNamespace namespace of the leader-election lease; null to run without leader election
+   */
+  public SyncerController(KubernetesClient client, SyscallTable syscalls, ObjectWriter writer, Path workDir,
+      MeterRegistry metrics, String leaseNamespace) {
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client).withCloseClientOnStop(false).withUseSSAToPatchPrimaryResource(false);
+      if (leaseNamespace != null) {
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace));
+      }
+    });
+    ProfileSourceReconciler reconciler = new ProfileSourceReconciler(client,
+        new SourceSync(client, syscalls, writer, workDir), new SyncMetrics(metrics), Clock.systemUTC());
+    operator.register(reconciler, c -> c
+        .withFinalizer(ProfileSourceReconciler.FINALIZER)
+        .withGenerationAware(false)
+        .withOnUpdateFilter(ProfileSourceReconciler.relevantUpdates()));
+  }
+
+  public void start() {
+    operator.start();
+  }
+
+  public void stop() {
+    operator.stop();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,238 @@
+package dev.profileops.syncer.profilesource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.profileops.api.SpoApi;
+import dev.profileops.api.common.Conditions;
+import dev.profileops.api.seccomp.SeccompAction;
+import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.api.source.GitRef;
+import dev.profileops.api.source.ProfileSource;
+import dev.profileops.api.source.ProfileSourceSpec;
+import dev.profileops.host.seccomp.LibseccompSyscallTable;
+import dev.profileops.syncer.cluster.ObjectWriter;
+import dev.profileops.testsupport.GitDaemonServer;
+import dev.profileops.testsupport.GitWorkTree;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ProfileSources against the CRUD mock API server and a real git daemon on loopback. */
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ProfileSourceReconcilerTest.ShortTimeout.class)
+class ProfileSourceReconcilerTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  KubernetesClient client;
+  @TempDir Path workDir;
+  private GitDaemonServer git;
+  private GitWorkTree work;
+  private SyncerController controller;
+  private PrometheusMeterRegistry metrics;
+
+  public static class ShortTimeout implements Consumer<KubernetesClientBuilder> {
+    @Override
+    public void accept(KubernetesClientBuilder builder) {
+      builder.editOrNewConfig().withRequestTimeout(10_000).endConfig();
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws IOException {
+    GitDaemonServer.assumeAvailable();
+    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
+      for (Path crd : crds.sorted().toList()) {
+        try (InputStream in = Files.newInputStream(crd)) {
+          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+      }
+    }
+    git = GitDaemonServer.start();
+    git.createBareRepo("profiles");
+    work = GitWorkTree.init();
+    metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    controller = new SyncerController(client, LibseccompSyscallTable.load(), ObjectWriter.createOrReplace(),
+        workDir, metrics, null);
+    controller.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (controller != null) {
+      controller.stop();
+    }
+    if (work != null) {
+      work.close();
+    }
+    if (git != null) {
+      git.close();
+    }
+  }
+
+  static String profile(String name, String action) {
+    return "apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata:\n  name: " + name
+        + "\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n  syscalls:\n    - names: [read, write]\n      action: " + action + "\n";
+  }
+
+  private String push(String message) throws IOException {
+    String commit = work.commitAll(message);
+    work.push(git.url("profiles"), "main");
+    return commit;
+  }
+
+  private ProfileSource source(String namespace, String name, String url) {
+    ProfileSource source = new ProfileSource();
+    source.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    ProfileSourceSpec spec = new ProfileSourceSpec();
+    spec.setUrl(url);
+    GitRef ref = new GitRef();
+    ref.setBranch("main");
+    spec.setRef(ref);
+    spec.setPath("profiles");
+    spec.setInterval("1h"); // only the tests' triggers sync again
+    source.setSpec(spec);
+    return client.resource(source).create();
+  }
+
+  private ProfileSource get(String namespace, String name) {
+    return client.resources(ProfileSource.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** A merge patch carries no resourceVersion, so it never conflicts with the controller's status writes. */
+  private void mergePatch(String namespace, String name, String json) {
+    client.resources(ProfileSource.class).inNamespace(namespace).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+  }
+
+  private void requestSync(String namespace, String name) {
+    mergePatch(namespace, name, "{\"metadata\":{\"annotations\":{\"" + ProfileSource.ANNOTATION_REQUESTED_AT + "\":\""
+        + Instant.now() + "-" + System.nanoTime() + "\"}}}");
+  }
+
+  private SeccompProfile profileInCluster(String name) {
+    return client.resources(SeccompProfile.class).withName(name).get();
+  }
+
+  @Test
+  void appliesReportsKeepsLastGoodAndPrunes() throws IOException {
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_ALLOW")).write("profiles/b.yaml", profile("b", "SCMP_ACT_ALLOW"));
+    String first = push("two profiles");
+    source("team-a", "profiles", git.url("profiles"));
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      ProfileSource s = get("team-a", "profiles");
+      assertThat(s.getStatus()).isNotNull();
+      assertThat(s.getStatus().getLastAppliedRevision()).isEqualTo(first);
+      assertThat(Conditions.isTrue(s.getStatus().getConditions(), "Ready")).isTrue();
+      assertThat(s.getStatus().getObservedGeneration()).isEqualTo(s.getMetadata().getGeneration());
+      assertThat(s.getStatus().getInventory()).extracting(e -> e.getKind() + "/" + e.getName())
+          .containsExactly("SeccompProfile/a", "SeccompProfile/b");
+    });
+    assertThat(profileInCluster("a").getMetadata().getLabels()).containsEntry(SpoApi.LABEL_SOURCE, "team-a.profiles");
+
+    // A broken edit of a and a deletion of b: b is pruned, a keeps its last good version.
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_WHATEVER")).delete("profiles/b.yaml");
+    String second = push("break a, delete b");
+    requestSync("team-a", "profiles");
+    await().atMost(WAIT).untilAsserted(() -> {
+      ProfileSource s = get("team-a", "profiles");
+      assertThat(s.getStatus().getLastAttemptedRevision()).isEqualTo(second);
+      assertThat(s.getStatus().getLastAppliedRevision()).isEqualTo(first);
+      assertThat(Conditions.isTrue(s.getStatus().getConditions(), "Ready")).isFalse();
+      assertThat(Conditions.isTrue(s.getStatus().getConditions(), "Stalled")).isTrue();
+      assertThat(s.getStatus().getErrors()).singleElement().satisfies(e -> {
+        assertThat(e.getFile()).isEqualTo("a.yaml");
+        assertThat(e.getLine()).isEqualTo(9);
+        assertThat(e.getMessage()).contains("SCMP_ACT_WHATEVER");
+      });
+      assertThat(profileInCluster("b")).isNull();
+    });
+    assertThat(profileInCluster("a").getSpec().getSyscalls().get(0).getAction()).isEqualTo(SeccompAction.SCMP_ACT_ALLOW);
+    assertThat(metrics.scrape()).contains("profileops_sync_errors_total{reason=\"ValidationFailed\",source=\"team-a.profiles\"}");
+  }
+
+  @Test
+  void restoresAProfileEditedOrDeletedByHand() throws IOException {
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_ALLOW"));
+    push("one");
+    source("team-a", "profiles", git.url("profiles"));
+    await().atMost(WAIT).until(() -> profileInCluster("a") != null);
+
+    client.resources(SeccompProfile.class).withName("a").edit(p -> {
+      p.getSpec().getSyscalls().get(0).setAction(SeccompAction.SCMP_ACT_KILL_PROCESS);
+      return p;
+    });
+    requestSync("team-a", "profiles");
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(profileInCluster("a").getSpec().getSyscalls().get(0).getAction()).isEqualTo(SeccompAction.SCMP_ACT_ALLOW));
+
+    client.resources(SeccompProfile.class).withName("a").delete();
+    requestSync("team-a", "profiles");
+    await().atMost(WAIT).until(() -> profileInCluster("a") != null);
+  }
+
+  @Test
+  void aSecondSourceCannotTakeOverAnotherSourcesProfile() throws IOException {
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_ALLOW"));
+    push("one");
+    source("team-a", "profiles", git.url("profiles"));
+    await().atMost(WAIT).until(() -> profileInCluster("a") != null);
+
+    source("team-b", "copy", git.url("profiles"));
+    await().atMost(WAIT).untilAsserted(() -> {
+      ProfileSource s = get("team-b", "copy");
+      assertThat(s.getStatus()).isNotNull();
+      assertThat(s.getStatus().getErrors()).singleElement().satisfies(e ->
+          assertThat(e.getMessage()).contains("owned by source team-a.profiles"));
+    });
+    assertThat(profileInCluster("a").getMetadata().getLabels()).containsEntry(SpoApi.LABEL_SOURCE, "team-a.profiles");
+  }
+
+  @Test
+  void fetchFailureKeepsWhatWasAppliedAndSaysWhy() throws IOException {
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_ALLOW"));
+    push("one");
+    source("team-a", "profiles", git.url("profiles"));
+    await().atMost(WAIT).until(() -> profileInCluster("a") != null);
+
+    mergePatch("team-a", "profiles", "{\"spec\":{\"url\":\"" + git.url("no-such-repo") + "\"}}");
+    await().atMost(WAIT).untilAsserted(() -> {
+      ProfileSource s = get("team-a", "profiles");
+      assertThat(Conditions.find(s.getStatus().getConditions(), "Ready")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("False");
+        assertThat(c.getReason()).isEqualTo("FetchFailed");
+      });
+    });
+    assertThat(profileInCluster("a")).isNotNull();
+  }
+
+  @Test
+  void deletingTheSourcePrunesWhatItApplied() throws IOException {
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_ALLOW"));
+    push("one");
+    source("team-a", "profiles", git.url("profiles"));
+    await().atMost(WAIT).until(() -> profileInCluster("a") != null);
+
+    client.resources(ProfileSource.class).inNamespace("team-a").withName("profiles").delete();
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(profileInCluster("a")).isNull();
+      assertThat(get("team-a", "profiles")).isNull();
+    });
+  }
+}
