@@ -19,6 +19,7 @@ public class ProfileSourceSpec {
   /** https: keys {@code username}+{@code password} or {@code bearerToken}; ssh: {@code identity}, {@code known_hosts}. */
   private LocalObjectReference secretRef;
   private VerifySpec verify;
+  private CommitStatusSpec commitStatus;
   private Boolean prune;
   private Boolean suspend;
 
@@ -36,6 +37,8 @@ public class ProfileSourceSpec {
   public void setSecretRef(LocalObjectReference secretRef) { this.secretRef = secretRef; }
   public VerifySpec getVerify() { return verify; }
   public void setVerify(VerifySpec verify) { this.verify = verify; }
+  public CommitStatusSpec getCommitStatus() { return commitStatus; }
+  public void setCommitStatus(CommitStatusSpec commitStatus) { this.commitStatus = commitStatus; }
   public Boolean getPrune() { return prune; }
   public void setPrune(Boolean prune) { this.prune = prune; }
   public Boolean getSuspend() { return suspend; }

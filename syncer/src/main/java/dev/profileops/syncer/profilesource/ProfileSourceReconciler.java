@@ -32,6 +32,7 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
   private final SourceSync sync;
   private final SyncMetrics metrics;
   private final SourceEvents events;
+  private final CommitStatusPublisher commitStatus;
   private final Clock clock;
 
   public ProfileSourceReconciler(KubernetesClient client, SourceSync sync, SyncMetrics metrics, Clock clock) {
@@ -39,6 +40,7 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
     this.sync = sync;
     this.metrics = metrics;
     this.events = new SourceEvents(client);
+    this.commitStatus = new CommitStatusPublisher(client);
     this.clock = clock;
   }
 
@@ -66,6 +68,10 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
     String previous = source.getStatus() == null ? null : source.getStatus().getLastAppliedRevision();
     source.setStatus(SourceStatus.from(source, outcome, clock.instant()));
     report(source, outcome, previous);
+    String notReported = commitStatus.publish(source, outcome);
+    if (notReported != null) {
+      events.record(source, true, "CommitStatusFailed", notReported);
+    }
     return UpdateControl.patchStatus(source).rescheduleAfter(withJitter(interval(source)));
   }
 

@@ -235,4 +235,47 @@ class ProfileSourceReconcilerTest {
       assertThat(get("team-a", "profiles")).isNull();
     });
   }
+
+  @Test
+  void reportsEachAttemptedRevisionToTheForge() throws Exception {
+    java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer forge = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    forge.createContext("/", exchange -> {
+      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+          + exchange.getRequestHeaders().getFirst("Authorization") + " "
+          + new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      exchange.sendResponseHeaders(201, -1);
+      exchange.close();
+    });
+    forge.start();
+    try {
+      client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("forge-token")
+          .withNamespace("team-a").endMetadata()
+          .addToData("token", java.util.Base64.getEncoder().encodeToString("s3cr3t".getBytes())).build()).create();
+      git.createBareRepo("team/profiles");
+      work.write("profiles/a.yaml", profile("a", "SCMP_ACT_ALLOW"));
+      String commit = work.commitAll("one");
+      work.push(git.url("team/profiles"), "main");
+      ProfileSource source = new ProfileSource();
+      source.setMetadata(new ObjectMetaBuilder().withNamespace("team-a").withName("reported").build());
+      ProfileSourceSpec spec = new ProfileSourceSpec();
+      spec.setUrl(git.url("team/profiles"));
+      spec.setPath("profiles");
+      spec.setInterval("1h");
+      dev.profileops.api.source.CommitStatusSpec status = new dev.profileops.api.source.CommitStatusSpec();
+      status.setProvider("gitea");
+      status.setSecretRef(new dev.profileops.api.source.LocalObjectReference("forge-token"));
+      status.setApiURL("http://127.0.0.1:" + forge.getAddress().getPort() + "/api/v1");
+      spec.setCommitStatus(status);
+      source.setSpec(spec);
+      client.resource(source).create();
+
+      await().atMost(WAIT).untilAsserted(() -> assertThat(requests).singleElement().asString()
+          .startsWith("POST /api/v1/repos/team/profiles/statuses/" + commit + " token s3cr3t ")
+          .contains("\"state\":\"success\"").contains("applied 1 object"));
+    } finally {
+      forge.stop(0);
+    }
+  }
 }
