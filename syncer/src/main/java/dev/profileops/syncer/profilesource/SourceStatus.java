@@ -57,6 +57,9 @@ final class SourceStatus {
       status.setConditions(c);
       return status;
     }
+    if (outcome.verification() != null) {
+      c = Conditions.set(c, "SourceVerified", true, "Succeeded", outcome.verification(), now);
+    }
     status.setInventory(outcome.inventory());
     status.setErrors(outcome.errors().stream().limit(MAX_ERRORS)
         .map(p -> new FileError(p.file(), p.line(), p.field(), p.message())).toList());
@@ -71,11 +74,6 @@ final class SourceStatus {
       c = Conditions.set(c, "Stalled", true, outcome.reason(), message, now);
     }
     status.setConditions(c);
-    return status;
-  }
-
-  static ProfileSourceStatus verified(ProfileSourceStatus status, String message, Instant now) {
-    status.setConditions(Conditions.set(status.getConditions(), "SourceVerified", true, "Succeeded", message, now));
     return status;
   }
 

@@ -31,6 +31,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import dev.profileops.api.source.VerifySpec;
+import dev.profileops.syncer.verify.CommitVerifier;
+import dev.profileops.syncer.verify.TrustedKeys;
+import dev.profileops.syncer.verify.Verification;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.io.IOException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
 
 /**
@@ -83,12 +92,44 @@ public final class SourceSync {
       return SyncOutcome.failed(null, "FetchFailed", e.getMessage());
     }
 
+    String verified = null;
+    if (spec.getVerify() != null) {
+      Verification verification = verify(source, cloneDir, revision);
+      if (!verification.trusted()) {
+        // Not applied: the last good revision stays, and status says why.
+        return SyncOutcome.failed(revision, "VerificationFailed", verification.reason());
+      }
+      verified = verification.reason();
+    }
+
     Path root = spec.getPath() == null || spec.getPath().isBlank() ? cloneDir : cloneDir.resolve(spec.getPath()).normalize();
     if (!root.startsWith(cloneDir) || !Files.isDirectory(root)) {
       return SyncOutcome.failed(revision, "PathNotFound", "path " + spec.getPath() + " is not a directory at " + revision);
     }
     LoadResult loaded = loader.load(root, cache.parsed);
-    return apply(source, revision, loaded);
+    SyncOutcome outcome = apply(source, revision, loaded);
+    return verified == null ? outcome : outcome.verifiedBy(verified);
+  }
+
+  /** Checks the head commit's signature against the keys in the source's verify Secret. */
+  private Verification verify(ProfileSource source, Path cloneDir, String revision) {
+    VerifySpec verify = source.getSpec().getVerify();
+    if (verify.getMode() != null && !"HEAD".equalsIgnoreCase(verify.getMode())) {
+      return new Verification(false, null, "verify.mode " + verify.getMode() + " is not supported; use HEAD");
+    }
+    if (verify.getSecretRef() == null || verify.getSecretRef().getName() == null) {
+      return new Verification(false, null, "verify.secretRef names no Secret of trusted keys");
+    }
+    Secret secret = client.secrets().inNamespace(source.getMetadata().getNamespace()).withName(verify.getSecretRef().getName()).get();
+    if (secret == null) {
+      return new Verification(false, null, "secret " + verify.getSecretRef().getName() + " of trusted keys not found");
+    }
+    TrustedKeys keys = TrustedKeys.fromSecret(secret);
+    try (Repository repo = new FileRepositoryBuilder().setGitDir(cloneDir.resolve(".git").toFile()).build()) {
+      return new CommitVerifier().verify(repo, ObjectId.fromString(revision), keys);
+    } catch (IOException e) {
+      return new Verification(false, null, "cannot read commit " + revision + ": " + e.getMessage());
+    }
   }
 
   private SyncOutcome apply(ProfileSource source, String revision, LoadResult loaded) {
@@ -124,7 +165,7 @@ public final class SourceSync {
         .thenComparing(InventoryEntry::getName));
     boolean hasErrors = problems.stream().anyMatch(Problem::isError);
     return new SyncOutcome(revision, true, null, hasErrors ? "ValidationFailed" : "Succeeded", problems, inventory,
-        result.applied(), result.pruned(), conflicts);
+        result.applied(), result.pruned(), conflicts, null);
   }
 
   private static String defaultedNamespace(LoadedObject o, String namespace) {

@@ -278,4 +278,56 @@ class ProfileSourceReconcilerTest {
       forge.stop(0);
     }
   }
+
+  @Test
+  void appliesOnlySignedHeadsWhenVerifying() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("CI") != null || new java.io.File("/usr/bin/ssh-keygen").canExecute(),
+        "ssh-keygen (openssh-client) is needed to sign commits");
+    Path key = workDir.resolve("signing-key");
+    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "release", "-f", key.toString())
+        .redirectErrorStream(true).start();
+    assertThat(keygen.waitFor()).isZero();
+    String publicKey = Files.readString(Path.of(key + ".pub"));
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("trusted")
+        .withNamespace("team-a").endMetadata()
+        .addToData("keys", java.util.Base64.getEncoder().encodeToString(publicKey.getBytes())).build()).create();
+
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_ALLOW"));
+    work.git("add", "--all");
+    work.git("-c", "gpg.format=ssh", "-c", "user.signingkey=" + key + ".pub", "commit", "-q", "-S", "-m", "signed");
+    String signed = work.head();
+    work.push(git.url("profiles"), "main");
+    ProfileSource source = new ProfileSource();
+    source.setMetadata(new ObjectMetaBuilder().withNamespace("team-a").withName("verified").build());
+    ProfileSourceSpec spec = new ProfileSourceSpec();
+    spec.setUrl(git.url("profiles"));
+    spec.setPath("profiles");
+    spec.setInterval("1h");
+    dev.profileops.api.source.VerifySpec verify = new dev.profileops.api.source.VerifySpec();
+    verify.setMode("HEAD");
+    verify.setSecretRef(new dev.profileops.api.source.LocalObjectReference("trusted"));
+    spec.setVerify(verify);
+    source.setSpec(spec);
+    client.resource(source).create();
+    await().atMost(WAIT).untilAsserted(() -> {
+      ProfileSource s = get("team-a", "verified");
+      assertThat(s.getStatus()).isNotNull();
+      assertThat(s.getStatus().getLastAppliedRevision()).isEqualTo(signed);
+      assertThat(Conditions.isTrue(s.getStatus().getConditions(), "SourceVerified")).isTrue();
+    });
+
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_LOG"));
+    String unsigned = push("unsigned change");
+    requestSync("team-a", "verified");
+    await().atMost(WAIT).untilAsserted(() -> {
+      ProfileSource s = get("team-a", "verified");
+      assertThat(s.getStatus().getLastAttemptedRevision()).isEqualTo(unsigned);
+      assertThat(s.getStatus().getLastAppliedRevision()).isEqualTo(signed);
+      assertThat(Conditions.find(s.getStatus().getConditions(), "SourceVerified")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("False");
+        assertThat(c.getMessage()).contains("is not signed");
+      });
+    });
+    assertThat(profileInCluster("a").getSpec().getSyscalls().get(0).getAction()).isEqualTo(SeccompAction.SCMP_ACT_ALLOW);
+  }
 }
