@@ -78,17 +78,31 @@ public final class ObjectRenderer {
     return tree;
   }
 
+  /**
+   * Labels and annotations by which Argo CD, Flux and kubectl track what they applied. Copied from a file
+   * (say, one exported with kubectl get), they would make another tool claim, and prune, our objects.
+   */
+  static boolean isForeignTrackingKey(String key) {
+    return key.equals("app.kubernetes.io/instance")
+        || key.startsWith("argocd.argoproj.io/")
+        || key.startsWith("kustomize.toolkit.fluxcd.io/")
+        || key.startsWith("helm.toolkit.fluxcd.io/")
+        || key.equals("kubectl.kubernetes.io/last-applied-configuration");
+  }
+
   private static HasMetadata stamped(LoadedObject o, Stamp stamp) {
     // A copy: loaded objects are cached between syncs and must not carry one sync's stamp into the next.
     HasMetadata resource = copyOf(o.resource());
     ObjectMeta meta = resource.getMetadata();
     Map<String, String> annotations = new HashMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
+    annotations.keySet().removeIf(ObjectRenderer::isForeignTrackingKey);
     annotations.put(SpoApi.ANNOTATION_PATH, o.file());
     if (stamp.revision() != null) {
       annotations.put(SpoApi.ANNOTATION_REVISION, stamp.revision());
     }
     meta.setAnnotations(new java.util.TreeMap<>(annotations));
     Map<String, String> labels = new java.util.TreeMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
+    labels.keySet().removeIf(ObjectRenderer::isForeignTrackingKey);
     labels.put(SpoApi.LABEL_MANAGED_BY, SpoApi.MANAGED_BY_VALUE);
     if (stamp.source() != null) {
       labels.put(SpoApi.LABEL_SOURCE, stamp.source());

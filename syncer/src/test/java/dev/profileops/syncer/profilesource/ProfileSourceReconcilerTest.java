@@ -330,4 +330,42 @@ class ProfileSourceReconcilerTest {
     });
     assertThat(profileInCluster("a").getSpec().getSyscalls().get(0).getAction()).isEqualTo(SeccompAction.SCMP_ACT_ALLOW);
   }
+
+  @Test
+  void aSignedPushWebhookSyncsTheSourceAtOnceAndAForgedOneDoesNothing() throws Exception {
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_ALLOW"));
+    push("one");
+    source("team-a", "profiles", git.url("profiles"));
+    await().atMost(WAIT).until(() -> profileInCluster("a") != null);
+    byte[] secret = "webhook-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (var receiver = new dev.profileops.syncer.webhook.WebhookReceiver(new java.net.InetSocketAddress("127.0.0.1", 0),
+        secret, new SourceTrigger(client, java.time.Clock.systemUTC()))) {
+      receiver.start();
+      work.write("profiles/b.yaml", profile("b", "SCMP_ACT_ALLOW"));
+      String commit = push("add b");
+      String payload = "{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\",\"repository\":{\"clone_url\":\""
+          + git.url("profiles") + "\"}}";
+      var http = java.net.http.HttpClient.newHttpClient();
+      java.util.function.Function<String, Integer> send = signature -> {
+        try {
+          return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + receiver.port() + "/hooks/github"))
+              .header("X-GitHub-Event", "push").header("X-Hub-Signature-256", signature).header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(payload)).build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      assertThat(send.apply("sha256=" + "0".repeat(64))).isEqualTo(401);
+      Thread.sleep(1500); // a forged push must not sync: give it time to (wrongly) happen
+      assertThat(profileInCluster("b")).isNull();
+
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+      String signature = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(send.apply(signature)).isEqualTo(200);
+      await().atMost(WAIT).until(() -> profileInCluster("b") != null);
+      assertThat(get("team-a", "profiles").getStatus().getLastAppliedRevision()).isEqualTo(commit);
+    }
+  }
 }

@@ -1,0 +1,100 @@
+package dev.profileops.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.profileops.syncer.cluster.ObjectWriter;
+import dev.profileops.syncer.profilesource.SourceTrigger;
+import dev.profileops.syncer.profilesource.SyncerController;
+import dev.profileops.syncer.webhook.WebhookReceiver;
+import java.nio.file.Files;
+import java.time.Clock;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The syncer as a cluster controller: follows every ProfileSource (profileops.dev/v1alpha1), serves
+ * Prometheus metrics, and with {@code --leader-election} lets only one replica write.
+ */
+@Command(name = "controller", description = "Run the ProfileSource controller against the cluster (KUBECONFIG or in-cluster).")
+final class ControllerCommand implements Callable<Integer> {
+
+  @Option(names = "--work-dir", defaultValue = "${java.io.tmpdir}/profileops-controller", description = "Where clones live")
+  Path workDir;
+
+  @Option(names = "--metrics-port", defaultValue = "8080", description = "Port for /metrics (0: none)")
+  int metricsPort;
+
+  @Option(names = "--leader-election-namespace", description = "Namespace of the leader lease; omit to run without leader election")
+  String leaseNamespace;
+
+  @Option(names = "--apply", defaultValue = "server-side", description = "server-side (default) or replace")
+  String applyMode;
+
+  @Option(names = "--webhook-port", defaultValue = "9292", description = "Port of the push webhook receiver (0: none)")
+  int webhookPort;
+
+  @Option(names = "--webhook-secret-file", description = "File holding the webhook secret (HMAC key, or GitLab token)")
+  Path webhookSecretFile;
+
+  @Override
+  public Integer call() throws Exception {
+    // The JDK's HTTP server reads this once, at its first use: it bounds how long a client may take to
+    // send request headers, so a slow client cannot hold the receiver's few threads.
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", "10");
+    }
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    HttpServer server = null;
+    if (metricsPort > 0) {
+      server = HttpServer.create(new InetSocketAddress(metricsPort), 0);
+      server.createContext("/metrics", exchange -> {
+        byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+      });
+      server.start();
+    }
+    ObjectWriter writer = "replace".equals(applyMode) ? ObjectWriter.createOrReplace() : ObjectWriter.serverSideApply();
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    SyncerController controller = new SyncerController(client, Syscalls.load(System.err), writer, workDir, metrics, leaseNamespace);
+    CountDownLatch stopped = new CountDownLatch(1);
+    HttpServer metricsServer = server;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      controller.close();
+      client.close();
+      if (metricsServer != null) {
+        metricsServer.stop(0);
+      }
+      stopped.countDown();
+    }));
+    WebhookReceiver receiver = null;
+    if (webhookPort > 0) {
+      if (webhookSecretFile == null) {
+        System.err.println("error: --webhook-secret-file is required for the webhook receiver (or --webhook-port 0)");
+        return 2;
+      }
+      receiver = new WebhookReceiver(new InetSocketAddress(webhookPort), Files.readAllBytes(webhookSecretFile),
+          new SourceTrigger(client, Clock.systemUTC()));
+    }
+    controller.start();
+    if (receiver != null) {
+      receiver.start();
+      WebhookReceiver started = receiver;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+    }
+    System.err.println("profileops controller 0.1.0 started" + (metricsPort > 0 ? ", metrics on :" + metricsPort + "/metrics" : "")
+        + (receiver != null ? ", webhooks on :" + webhookPort + "/hooks/{github,gitea,gitlab}" : ""));
+    stopped.await();
+    return 0;
+  }
+}
