@@ -38,7 +38,7 @@ final class CommitStatusPublisher {
       return null;
     }
     SyncSummary summary = outcome.failure() != null ? SyncSummary.failed(outcome.failure())
-        : outcome.errors().isEmpty() ? SyncSummary.applied(outcome.applied().size()) : SyncSummary.invalid(outcome.errors());
+        : outcome.errors().isEmpty() ? SyncSummary.applied(outcome.inventory().size()) : SyncSummary.invalid(outcome.errors());
     String key = source.getMetadata().getUid() + "/" + outcome.revision();
     String result = summary.toCommitStatus().state() + ":" + summary.toCommitStatus().description();
     if (result.equals(lastReported.get(key))) {

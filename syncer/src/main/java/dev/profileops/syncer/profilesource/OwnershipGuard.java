@@ -1,31 +1,22 @@
 package dev.profileops.syncer.profilesource;
 
 import dev.profileops.api.SpoApi;
-import dev.profileops.syncer.source.ProfileKinds;
+import dev.profileops.syncer.cluster.ClusterState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Two sources may not own one object: whoever labelled it first keeps it, the other reports a
- * conflict and applies nothing for it. One list per kind, not one read per object.
+ * conflict and applies nothing for it.
  */
 final class OwnershipGuard {
   private final Map<String, String> ownerById = new HashMap<>();
 
-  OwnershipGuard(KubernetesClient client) {
-    for (ProfileKinds.KindInfo kind : ProfileKinds.all()) {
-      var resources = client.resources(kind.type());
-      var list = kind.namespaced()
-          ? resources.inAnyNamespace().withLabel(SpoApi.LABEL_SOURCE).list()
-          : resources.withLabel(SpoApi.LABEL_SOURCE).list();
-      for (HasMetadata o : list.getItems()) {
-        ownerById.put(id(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName()),
-            o.getMetadata().getLabels().get(SpoApi.LABEL_SOURCE));
-      }
-    }
+  OwnershipGuard(ClusterState state) {
+    state.labelled().forEach(o -> ownerById.put(id(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName()),
+        o.getMetadata().getLabels().get(SpoApi.LABEL_SOURCE)));
   }
 
   /** The other source that owns this object, or null when it is free or ours. */

@@ -1,6 +1,16 @@
 package dev.profileops.syncer.profilesource;
 
+import dev.profileops.api.SpoApi;
 import dev.profileops.api.source.ProfileSource;
+import dev.profileops.syncer.cluster.ClusterState;
+import dev.profileops.syncer.source.ProfileKinds;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
 import dev.profileops.syncer.cluster.ClusterApplier;
 import dev.profileops.syncer.cluster.ObjectWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,6 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ProfileSourceReconciler implements Reconciler<ProfileSource>, Cleaner<ProfileSource> {
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
   public static final String FINALIZER = "profileops.dev/prune";
+  /** On every applied object: {@code <namespace>/<name>} of its source, to route cluster changes back to it. */
+  public static final String ANNOTATION_SOURCE_REF = "profileops.dev/source-ref";
 
   private final KubernetesClient client;
   private final SourceSync sync;
@@ -34,6 +46,8 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
   private final SourceEvents events;
   private final CommitStatusPublisher commitStatus;
   private final Clock clock;
+  /** Watches on the objects sources applied: the cache to compare with, and drift events. */
+  private final List<InformerEventSource<? extends HasMetadata, ProfileSource>> applied = new ArrayList<>();
 
   public ProfileSourceReconciler(KubernetesClient client, SourceSync sync, SyncMetrics metrics, Clock clock) {
     this.client = client;
@@ -55,6 +69,41 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
         || updated.isMarkedForDeletion();
   }
 
+  /**
+   * One informer per profile kind on the objects carrying a source label. An object edited or deleted by
+   * hand wakes its source, which puts it back; and syncs compare with these caches instead of listing.
+   */
+  @Override
+  public List<EventSource<?, ProfileSource>> prepareEventSources(EventSourceContext<ProfileSource> context) {
+    List<EventSource<?, ProfileSource>> sources = new ArrayList<>();
+    for (ProfileKinds.KindInfo kind : ProfileKinds.all()) {
+      InformerEventSource<? extends HasMetadata, ProfileSource> informer = appliedObjects(kind.type(), context);
+      applied.add(informer);
+      sources.add(informer);
+    }
+    return sources;
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, ProfileSource> appliedObjects(Class<R> type,
+      EventSourceContext<ProfileSource> context) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, ProfileSource.class)
+        .withName("applied-" + type.getSimpleName())
+        .withLabelSelector(SpoApi.LABEL_SOURCE)
+        .withSecondaryToPrimaryMapper(ProfileSourceReconciler::owningSource)
+        .build(), context);
+  }
+
+  private static Set<ResourceID> owningSource(HasMetadata object) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
+    String ref = annotations == null ? null : annotations.get(ANNOTATION_SOURCE_REF);
+    int slash = ref == null ? -1 : ref.indexOf('/');
+    return slash < 0 ? Set.of() : Set.of(new ResourceID(ref.substring(slash + 1), ref.substring(0, slash)));
+  }
+
+  private ClusterState cachedState() {
+    return () -> applied.stream().flatMap(informer -> informer.list(o -> true).map(HasMetadata.class::cast));
+  }
+
   @Override
   public UpdateControl<ProfileSource> reconcile(ProfileSource source, Context<ProfileSource> context) {
     if (source.getSpec().suspended()) {
@@ -62,7 +111,7 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
       return UpdateControl.patchStatus(source);
     }
     Instant start = clock.instant();
-    SyncOutcome outcome = sync.sync(source);
+    SyncOutcome outcome = sync.sync(source, cachedState());
     Duration took = Duration.between(start, clock.instant());
     metrics.record(SourceIdentity.labelValue(source), took, outcome);
     String previous = source.getStatus() == null ? null : source.getStatus().getLastAppliedRevision();
@@ -80,7 +129,7 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
     if (source.getSpec().pruneEnabled()) {
       // Deleting the source deletes what it applied, as a Flux Kustomization with prune does.
       new ClusterApplier(client, SourceIdentity.labelValue(source), ObjectWriter.serverSideApply(),
-          source.getMetadata().getNamespace()).apply(List.of(), Set.of(), Set.of(), true);
+          source.getMetadata().getNamespace(), cachedState()).apply(List.of(), Set.of(), Set.of(), true);
     }
     sync.forget(source);
     return DeleteControl.defaultDelete();

@@ -6,6 +6,7 @@ import dev.profileops.api.source.ProfileSourceSpec;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.syncer.cluster.ClusterApplier;
 import dev.profileops.syncer.cluster.ClusterApplyResult;
+import dev.profileops.syncer.cluster.ClusterState;
 import dev.profileops.syncer.cluster.ObjectWriter;
 import dev.profileops.syncer.git.CheckoutResult;
 import dev.profileops.syncer.git.FetchRepositoryCommand;
@@ -68,7 +69,8 @@ public final class SourceSync {
     this.credentials = new SourceCredentials(client);
   }
 
-  public SyncOutcome sync(ProfileSource source) {
+  /** @param state what the cluster holds now (the controller's informer caches) */
+  public SyncOutcome sync(ProfileSource source, ClusterState state) {
     ProfileSourceSpec spec = source.getSpec();
     String key = source.getMetadata().getNamespace() + "/" + source.getMetadata().getName();
     SourceCache cache = caches.computeIfAbsent(key, k -> new SourceCache());
@@ -107,7 +109,7 @@ public final class SourceSync {
       return SyncOutcome.failed(revision, "PathNotFound", "path " + spec.getPath() + " is not a directory at " + revision);
     }
     LoadResult loaded = loader.load(root, cache.parsed);
-    SyncOutcome outcome = apply(source, revision, loaded);
+    SyncOutcome outcome = apply(source, revision, loaded, state);
     return verified == null ? outcome : outcome.verifiedBy(verified);
   }
 
@@ -132,10 +134,10 @@ public final class SourceSync {
     }
   }
 
-  private SyncOutcome apply(ProfileSource source, String revision, LoadResult loaded) {
+  private SyncOutcome apply(ProfileSource source, String revision, LoadResult loaded, ClusterState state) {
     String label = SourceIdentity.labelValue(source);
     String namespace = source.getMetadata().getNamespace();
-    OwnershipGuard guard = new OwnershipGuard(client);
+    OwnershipGuard guard = new OwnershipGuard(state);
     List<Problem> problems = new ArrayList<>(loaded.problems());
     List<String> conflicts = new ArrayList<>();
     List<LoadedObject> mine = new ArrayList<>();
@@ -151,11 +153,13 @@ public final class SourceSync {
       }
     }
     List<HasMetadata> rendered = new ObjectRenderer().render(mine, new ObjectRenderer.Stamp(label, revision));
+    String sourceRef = namespace + "/" + source.getMetadata().getName();
+    rendered.forEach(o -> o.getMetadata().getAnnotations().put(ProfileSourceReconciler.ANNOTATION_SOURCE_REF, sourceRef));
     Set<String> brokenIds = loaded.objects().stream().filter(o -> !o.valid()).map(LoadedObject::id).collect(Collectors.toSet());
     brokenIds.addAll(conflicts);
     Set<String> brokenFiles = new HashSet<>(loaded.filesWithErrors());
     brokenFiles.addAll(loaded.unreadableFiles());
-    ClusterApplyResult result = new ClusterApplier(client, label, writer, namespace)
+    ClusterApplyResult result = new ClusterApplier(client, label, writer, namespace, state)
         .apply(rendered, brokenFiles, brokenIds, source.getSpec().pruneEnabled());
     List<InventoryEntry> inventory = new ArrayList<>();
     for (HasMetadata o : rendered) {
