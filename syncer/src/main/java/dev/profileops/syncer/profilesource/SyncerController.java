@@ -4,6 +4,7 @@ import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.syncer.cluster.ObjectWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -23,10 +24,22 @@ public final class SyncerController implements AutoCloseable {
    */
   public SyncerController(KubernetesClient client, SyscallTable syscalls, ObjectWriter writer, Path workDir,
       MeterRegistry metrics, String leaseNamespace) {
+    this(client, syscalls, writer, workDir, metrics, leaseNamespace, defaultIdentity(), true);
+  }
+
+  /**
+   * @param identity this replica's name in the lease (the pod name in a cluster)
+   * @param exitOnLostLease end the process when leadership is lost, so a stale leader never writes
+   */
+  public SyncerController(KubernetesClient client, SyscallTable syscalls, ObjectWriter writer, Path workDir,
+      MeterRegistry metrics, String leaseNamespace, String identity, boolean exitOnLostLease) {
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client).withCloseClientOnStop(false).withUseSSAToPatchPrimaryResource(false);
       if (leaseNamespace != null) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace));
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace,
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, identity,
+            new LeaderCallbacks(() -> { }, () -> { }, leader -> { }), exitOnLostLease));
       }
     });
     ProfileSourceReconciler reconciler = new ProfileSourceReconciler(client,
@@ -35,6 +48,15 @@ public final class SyncerController implements AutoCloseable {
         .withFinalizer(ProfileSourceReconciler.FINALIZER)
         .withGenerationAware(false)
         .withOnUpdateFilter(ProfileSourceReconciler.relevantUpdates()));
+  }
+
+  private static String defaultIdentity() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    String host = System.getenv().getOrDefault("HOSTNAME", "profileops");
+    return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
   }
 
   public void start() {
