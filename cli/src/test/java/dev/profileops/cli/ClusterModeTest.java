@@ -44,7 +44,7 @@ class ClusterModeTest {
   public static class ShortRequestTimeout implements Consumer<KubernetesClientBuilder> {
     @Override
     public void accept(KubernetesClientBuilder builder) {
-      builder.editOrNewConfig().withRequestTimeout(2_000).endConfig();
+      builder.editOrNewConfig().withRequestTimeout(10_000).endConfig();
     }
   }
 

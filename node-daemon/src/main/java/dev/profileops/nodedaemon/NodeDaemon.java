@@ -1,6 +1,7 @@
 package dev.profileops.nodedaemon;
 
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.nodedaemon.seccomp.SeccompFileGuard;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileReconciler;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
@@ -16,7 +17,9 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * The per-node daemon in cluster mode: watches the profile kinds and installs them on this node.
+ * The per-node daemon in cluster mode: watches the profile kinds and installs them on this node, and
+ * puts back the files it installed when someone on the node edits or deletes them
+ * ({@link SeccompFileGuard}).
  *
  * <pre>{@code
  * Path kubeletDir = NodeDaemon.kubeletDir(System.getenv());
@@ -37,6 +40,7 @@ public final class NodeDaemon implements AutoCloseable {
   private final String nodeName;
   private final Operator operator;
   private final SeccompProfileReconciler seccomp;
+  private final SeccompFileGuard seccompFiles;
   private volatile Set<String> profilesAtStart;
   private volatile boolean ready;
 
@@ -63,8 +67,9 @@ public final class NodeDaemon implements AutoCloseable {
           .withUseSSAToPatchPrimaryResource(false);
       configuration.accept(o);
     });
-    this.seccomp = new SeccompProfileReconciler(
-        new SeccompProfileInstaller(kubeletDir), new NodeStatusWriter(client, nodeName));
+    // Puts back the files it installed when someone on the node changes or deletes them.
+    this.seccompFiles = new SeccompFileGuard(new SeccompProfileInstaller(kubeletDir));
+    this.seccomp = new SeccompProfileReconciler(seccompFiles, new NodeStatusWriter(client, nodeName));
     operator.register(seccomp, c -> c
         .withFinalizer(finalizer)
         // Label changes (spo.x-k8s.io/partial) count too, which plain generation-awareness would skip.
@@ -101,8 +106,12 @@ public final class NodeDaemon implements AutoCloseable {
     return nodeName;
   }
 
-  /** Starts the controllers; returns once their informers have synced. */
+  /**
+   * Starts watching the installed files and the controllers; returns once the controllers' informers
+   * have synced.
+   */
   public void start() {
+    seccompFiles.start();
     operator.start();
     profilesAtStart = client.resources(SeccompProfile.class).list().getItems().stream()
         .map(p -> p.getMetadata().getName())
@@ -140,7 +149,11 @@ public final class NodeDaemon implements AutoCloseable {
   }
 
   public void stop() {
-    operator.stop();
+    try {
+      operator.stop();
+    } finally {
+      seccompFiles.close();
+    }
   }
 
   @Override

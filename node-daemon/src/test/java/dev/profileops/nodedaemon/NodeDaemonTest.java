@@ -25,6 +25,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeDaemonTest {
   private static final String NODE = "node-a";
   private static final Duration WAIT = Duration.ofSeconds(15);
+  /** How soon a file changed on the node must have its bytes back. */
+  private static final Duration RESTORED = Duration.ofSeconds(2);
 
   KubernetesClient client;
 
@@ -171,6 +176,10 @@ class NodeDaemonTest {
       assertThat(profileState("app")).isEqualTo(ProfileState.Error);
     });
     assertThat(file).hasBinaryContent(goodBytes);
+
+    // The last good state is also what an edit on the node is reverted to.
+    Files.writeString(file, "{}");
+    await().atMost(RESTORED).untilAsserted(() -> assertThat(file).hasBinaryContent(goodBytes));
   }
 
   @Test
@@ -264,6 +273,81 @@ class NodeDaemonTest {
     assertThat(kubeletDir.resolve("seccomp/operator/two.json")).exists();
   }
 
+  @Test
+  void aFileEditedOnTheNodeIsRestoredAndForeignFilesAreLeftAlone() throws Exception {
+    start(NODE, kubeletDir);
+    SeccompProfile created = create(profile("nginx", SeccompAction.SCMP_ACT_ERRNO, "read", "write"));
+    byte[] expected = OciSeccompJson.render(created.getSpec());
+    Path file = kubeletDir.resolve("seccomp/operator/nginx.json");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(file).hasBinaryContent(expected));
+    Path foreign = file.resolveSibling("someone-elses.json");
+    Files.writeString(foreign, "{\"defaultAction\": \"SCMP_ACT_LOG\"}\n");
+    FileTime past = FileTime.fromMillis(1_000_000_000_000L);
+    Files.setLastModifiedTime(foreign, past);
+
+    Files.writeString(file, "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}\n");
+
+    await().atMost(RESTORED).untilAsserted(() -> assertThat(file).hasBinaryContent(expected));
+    // Edited again, in place this time through an open file rather than replaced: restored too.
+    Files.write(file, "{}".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    await().atMost(RESTORED).untilAsserted(() -> assertThat(file).hasBinaryContent(expected));
+    assertThatNothingWritesTo(file);
+    assertThat(foreign).hasContent("{\"defaultAction\": \"SCMP_ACT_LOG\"}\n");
+    assertThat(Files.getLastModifiedTime(foreign)).isEqualTo(past);
+
+    // Editing the foreign file does not bring in the daemon either.
+    Files.writeString(foreign, "not even JSON");
+    Thread.sleep(500);
+    assertThat(foreign).hasContent("not even JSON");
+  }
+
+  @Test
+  void aFileDeletedOrReplacedOnTheNodeIsPutBack() throws Exception {
+    NodeDaemon daemon = start(NODE, kubeletDir);
+    SeccompProfile created = create(profile("nginx", SeccompAction.SCMP_ACT_ERRNO, "read"));
+    byte[] expected = OciSeccompJson.render(created.getSpec());
+    Path file = kubeletDir.resolve("seccomp/operator/nginx.json");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(file).hasBinaryContent(expected));
+
+    Files.delete(file);
+
+    await().atMost(RESTORED).untilAsserted(() -> assertThat(file).hasBinaryContent(expected));
+    assertThatNothingWritesTo(file);
+
+    // Replaced the way editors save: another file renamed over it.
+    Path edited = file.resolveSibling("nginx.json.edit");
+    Files.writeString(edited, "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}\n");
+    Files.move(edited, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+
+    await().atMost(RESTORED).untilAsserted(() -> assertThat(file).hasBinaryContent(expected));
+    assertThat(nodeState("nginx-node-a")).isEqualTo(ProfileState.Installed);
+
+    // A stopped daemon no longer watches.
+    daemon.stop();
+    Files.delete(file);
+    Thread.sleep(500);
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
+  void aFileIsNoLongerGuardedOnceItsProfileIsDisabled() throws Exception {
+    start(NODE, kubeletDir);
+    create(profile("app", SeccompAction.SCMP_ACT_ERRNO, "openat"));
+    Path file = kubeletDir.resolve("seccomp/operator/app.json");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(file).exists());
+    edit("app", p -> {
+      p.getSpec().setState(ProfileActivation.Disabled);
+      return p;
+    });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(nodeState("app-node-a")).isEqualTo(ProfileState.Disabled));
+    assertThat(file).doesNotExist();
+
+    // Someone else's file now, under the same name: not deleted, not rewritten.
+    Files.writeString(file, "mine");
+    Thread.sleep(500);
+    assertThat(file).hasContent("mine");
+  }
+
   /**
    * The mock answers a JSON patch that no longer applies (two nodes dropping their finalizers at once)
    * with nothing at all instead of a 422, so the request hangs until the client gives up; a real API
@@ -328,6 +412,16 @@ class NodeDaemonTest {
 
   private static Condition ready(SeccompProfile profile) {
     return profile.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
+  }
+
+  /** The file is not written again: same inode, and a planted modification time stays for a second. */
+  private static void assertThatNothingWritesTo(Path file) throws IOException, InterruptedException {
+    FileTime past = FileTime.fromMillis(1_000_000_000_000L);
+    Files.setLastModifiedTime(file, past);
+    Object inode = Files.readAttributes(file, "unix:ino").get("ino");
+    Thread.sleep(1_000);
+    assertThat(Files.getLastModifiedTime(file)).isEqualTo(past);
+    assertThat(Files.readAttributes(file, "unix:ino").get("ino")).isEqualTo(inode);
   }
 
   private static String contentOf(Path file) throws IOException {
