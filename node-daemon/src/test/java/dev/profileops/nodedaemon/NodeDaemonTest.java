@@ -351,12 +351,13 @@ class NodeDaemonTest {
   /**
    * The mock answers a JSON patch that no longer applies (two nodes dropping their finalizers at once)
    * with nothing at all instead of a 422, so the request hangs until the client gives up; a real API
-   * server answers and JOSDK re-reads and retries. A short timeout keeps that detour short.
+   * server answers and JOSDK re-reads and retries. A short timeout keeps that detour short (but not so
+   * short that a busy CI machine times out ordinary calls).
    */
   public static class ShortRequestTimeout implements Consumer<KubernetesClientBuilder> {
     @Override
     public void accept(KubernetesClientBuilder builder) {
-      builder.editOrNewConfig().withRequestTimeout(2_000).endConfig();
+      builder.editOrNewConfig().withRequestTimeout(5_000).endConfig();
     }
   }
 
