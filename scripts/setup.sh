@@ -3,7 +3,7 @@
 # build, git, libseccomp for syscall names, runc and a static busybox for the enforcement tests.
 set -euo pipefail
 
-packages=(openjdk-17-jdk-headless maven git libseccomp2 runc busybox-static ca-certificates gnupg openssh-client)
+packages=(openjdk-17-jdk-headless maven git libseccomp2 runc busybox-static ca-certificates gnupg openssh-client openssh-server)
 
 missing=()
 for p in "${packages[@]}"; do

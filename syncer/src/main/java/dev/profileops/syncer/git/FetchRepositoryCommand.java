@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
@@ -25,6 +26,7 @@ public final class FetchRepositoryCommand {
   private final String ref;
   private final Path cloneDir;
   private CredentialsProvider credentials;
+  private TransportConfigCallback transportConfig;
   private int depth;
   private Duration timeout;
 
@@ -36,6 +38,12 @@ public final class FetchRepositoryCommand {
 
   public FetchRepositoryCommand credentials(CredentialsProvider credentials) {
     this.credentials = credentials;
+    return this;
+  }
+
+  /** Configures each transport before use, e.g. an ssh session factory ({@link SshTransportConfig}); null for none. */
+  public FetchRepositoryCommand transportConfig(TransportConfigCallback transportConfig) {
+    this.transportConfig = transportConfig;
     return this;
   }
 
@@ -88,6 +96,9 @@ public final class FetchRepositoryCommand {
   private <C extends TransportCommand<C, ?>> C configure(C command) {
     if (credentials != null) {
       command.setCredentialsProvider(credentials);
+    }
+    if (transportConfig != null) {
+      command.setTransportConfigCallback(transportConfig);
     }
     if (timeout != null) {
       command.setTimeout((int) Math.max(1, timeout.toSeconds()));

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.LsRemoteCommand;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.transport.CredentialsProvider;
@@ -17,6 +18,7 @@ public final class RemoteHeadCommand {
   private final String url;
   private final String ref;
   private CredentialsProvider credentials;
+  private TransportConfigCallback transportConfig;
   private Duration timeout;
 
   public RemoteHeadCommand(String url, String ref) {
@@ -26,6 +28,12 @@ public final class RemoteHeadCommand {
 
   public RemoteHeadCommand credentials(CredentialsProvider credentials) {
     this.credentials = credentials;
+    return this;
+  }
+
+  /** Configures the transport before use, e.g. an ssh session factory ({@link SshTransportConfig}); null for none. */
+  public RemoteHeadCommand transportConfig(TransportConfigCallback transportConfig) {
+    this.transportConfig = transportConfig;
     return this;
   }
 
@@ -42,6 +50,9 @@ public final class RemoteHeadCommand {
     LsRemoteCommand ls = Git.lsRemoteRepository().setRemote(url).setHeads(true).setTags(true);
     if (credentials != null) {
       ls.setCredentialsProvider(credentials);
+    }
+    if (transportConfig != null) {
+      ls.setTransportConfigCallback(transportConfig);
     }
     if (timeout != null) {
       ls.setTimeout((int) Math.max(1, timeout.toSeconds()));

@@ -10,6 +10,7 @@ import dev.profileops.syncer.cluster.ClusterState;
 import dev.profileops.syncer.cluster.ObjectWriter;
 import dev.profileops.syncer.git.CheckoutResult;
 import dev.profileops.syncer.git.FetchRepositoryCommand;
+import dev.profileops.syncer.git.GitTransport;
 import dev.profileops.syncer.git.RemoteHeadCommand;
 import dev.profileops.syncer.render.ObjectRenderer;
 import dev.profileops.syncer.source.LoadResult;
@@ -41,7 +42,6 @@ import java.io.IOException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.CredentialsProvider;
 
 /**
  * One sync of one ProfileSource: ask the remote where the ref points, fetch (shallow) only when it
@@ -79,19 +79,24 @@ public final class SourceSync {
     Duration timeout = Durations.parse(spec.getTimeout(), Duration.ofSeconds(60));
 
     String revision;
-    try {
-      CredentialsProvider auth = credentials.forSource(source);
-      Optional<String> head = new RemoteHeadCommand(spec.getUrl(), ref).credentials(auth).timeout(timeout).call();
-      if (head.isPresent() && head.get().equals(cache.fetchedRevision) && Files.isDirectory(cloneDir.resolve(".git"))) {
-        revision = head.get(); // the remote has not moved: no fetch
-      } else {
-        CheckoutResult checkout = new FetchRepositoryCommand(spec.getUrl(), ref, cloneDir)
-            .credentials(auth).timeout(timeout).depth(1).call();
-        revision = checkout.commit();
-        cache.fetchedRevision = revision;
+    try (GitTransport transport = credentials.transportFor(source)) {
+      try {
+        Optional<String> head = new RemoteHeadCommand(spec.getUrl(), ref).credentials(transport.credentials())
+            .transportConfig(transport.transportConfig()).timeout(timeout).call();
+        if (head.isPresent() && head.get().equals(cache.fetchedRevision) && Files.isDirectory(cloneDir.resolve(".git"))) {
+          revision = head.get(); // the remote has not moved: no fetch
+        } else {
+          CheckoutResult checkout = new FetchRepositoryCommand(spec.getUrl(), ref, cloneDir).credentials(transport.credentials())
+              .transportConfig(transport.transportConfig()).timeout(timeout).depth(1).call();
+          revision = checkout.commit();
+          cache.fetchedRevision = revision;
+        }
+      } catch (RuntimeException e) {
+        // Says what an authentication or host key failure means; JGit's own words are terse.
+        return SyncOutcome.failed(null, "FetchFailed", transport.explain(e));
       }
     } catch (RuntimeException e) {
-      return SyncOutcome.failed(null, "FetchFailed", e.getMessage());
+      return SyncOutcome.failed(null, "FetchFailed", e.getMessage()); // the Secret is missing or unusable
     }
 
     String verified = null;

@@ -363,8 +363,10 @@ class ProfileSourceReconcilerTest {
       mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
       String signature = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       assertThat(send.apply(signature)).isEqualTo(200);
-      await().atMost(WAIT).until(() -> profileInCluster("b") != null);
-      assertThat(get("team-a", "profiles").getStatus().getLastAppliedRevision()).isEqualTo(commit);
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(profileInCluster("b")).isNotNull();
+        assertThat(get("team-a", "profiles").getStatus().getLastAppliedRevision()).isEqualTo(commit);
+      });
     }
   }
 }
