@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.util.ArrayList;
 import dev.profileops.syncer.cluster.ClusterApplier;
 import dev.profileops.syncer.cluster.ObjectWriter;
+import dev.profileops.syncer.schedule.QuartzSyncSchedule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,12 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One ProfileSource: sync it now, then again after its interval (plus jitter, so sources created
- * together do not fetch together). JOSDK never runs two reconciles of one source at once, so an
- * overrunning sync delays the next instead of piling up.
+ * One ProfileSource: sync it now, then every interval on a Quartz schedule ({@link QuartzSyncSchedule}:
+ * jittered start, a fire during a running sync is dropped). Scheduled syncs are ordinary JOSDK events,
+ * and JOSDK never runs two reconciles of one source at once.
  */
 public final class ProfileSourceReconciler implements Reconciler<ProfileSource>, Cleaner<ProfileSource> {
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
@@ -48,6 +48,7 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
   private final Clock clock;
   /** Watches on the objects sources applied: the cache to compare with, and drift events. */
   private final List<InformerEventSource<? extends HasMetadata, ProfileSource>> applied = new ArrayList<>();
+  private final QuartzSyncSchedule<ProfileSource> schedule = new QuartzSyncSchedule<>();
 
   public ProfileSourceReconciler(KubernetesClient client, SourceSync sync, SyncMetrics metrics, Clock clock) {
     this.client = client;
@@ -81,6 +82,7 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
       applied.add(informer);
       sources.add(informer);
     }
+    sources.add(schedule);
     return sources;
   }
 
@@ -107,6 +109,7 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
   @Override
   public UpdateControl<ProfileSource> reconcile(ProfileSource source, Context<ProfileSource> context) {
     if (source.getSpec().suspended()) {
+      schedule.unschedule(ResourceID.fromResource(source));
       source.setStatus(SourceStatus.suspended(source, clock.instant()));
       return UpdateControl.patchStatus(source);
     }
@@ -121,7 +124,8 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
     if (notReported != null) {
       events.record(source, true, "CommitStatusFailed", notReported);
     }
-    return UpdateControl.patchStatus(source).rescheduleAfter(withJitter(interval(source)));
+    schedule.schedule(ResourceID.fromResource(source), interval(source)); // keeps the phase if unchanged
+    return UpdateControl.patchStatus(source);
   }
 
   @Override
@@ -131,6 +135,7 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
       new ClusterApplier(client, SourceIdentity.labelValue(source), ObjectWriter.serverSideApply(),
           source.getMetadata().getNamespace(), cachedState()).apply(List.of(), Set.of(), Set.of(), true);
     }
+    schedule.unschedule(ResourceID.fromResource(source));
     sync.forget(source);
     return DeleteControl.defaultDelete();
   }
@@ -153,12 +158,6 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
     } catch (IllegalArgumentException e) {
       return DEFAULT_INTERVAL;
     }
-  }
-
-  /** Up to 10% later, so many sources with one interval spread out. */
-  static Duration withJitter(Duration interval) {
-    long jitter = (long) (interval.toMillis() * 0.1 * ThreadLocalRandom.current().nextDouble());
-    return interval.plusMillis(jitter);
   }
 
   private static String requestedAt(ProfileSource source) {
