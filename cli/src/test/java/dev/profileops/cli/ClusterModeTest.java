@@ -102,8 +102,10 @@ class ClusterModeTest {
       assertThat(Files.readString(shellTools)).contains("\"mkdir\"", "\"execve\"").doesNotContain("baseProfileName");
       SecurityProfileNodeStatus status = client.resources(SecurityProfileNodeStatus.class).withName("shell-tools-worker-1").get();
       assertThat(status).isNotNull();
+      assertThat(status.getStatus()).isNotNull();
       assertThat(status.getStatus().getStatus()).isEqualTo(ProfileState.Installed);
       SeccompProfile profile = client.resources(SeccompProfile.class).withName("shell-tools").get();
+      assertThat(profile.getStatus()).isNotNull();
       assertThat(profile.getStatus().getLocalhostProfile()).isEqualTo("operator/shell-tools.json");
       assertThat(profile.getStatus().getStatus()).isEqualTo(ProfileState.Installed);
       assertThat(profile.getMetadata().getFinalizers()).containsExactly(NodeDaemon.finalizerFor("worker-1"));
