@@ -78,12 +78,13 @@ public final class NodeDaemonBenchmark {
         + " -Dio.netty.allocator.type=unpooled ENV:MALLOC_ARENA_MAX=2";
     DEFAULT_FLAG_SETS.put("jvm-defaults", "");
     DEFAULT_FLAG_SETS.put("serial-64m-c1", serial + c1);
-    DEFAULT_FLAG_SETS.put("daemonset", serial + c1 + lean + " " + APPCDS);
+    // The chosen one: 48m of heap holds 1,000 profiles with ~25 MB live after GC; see docs/benchmarks.md.
+    DEFAULT_FLAG_SETS.put("daemonset", (serial + c1 + lean + " " + APPCDS).replace("-Xmx64m", "-Xmx48m"));
     EXTRA_FLAG_SETS.put("serial-64m", serial);
     EXTRA_FLAG_SETS.put("serial-64m-c1-xshare-off", serial + c1 + " -Xshare:off");
     EXTRA_FLAG_SETS.put("serial-64m-c1-appcds", serial + c1 + " " + APPCDS);
-    EXTRA_FLAG_SETS.put("daemonset-no-appcds", serial + c1 + lean);
-    EXTRA_FLAG_SETS.put("daemonset-48m", (serial + c1 + lean + " " + APPCDS).replace("-Xmx64m", "-Xmx48m"));
+    EXTRA_FLAG_SETS.put("daemonset-64m", serial + c1 + lean + " " + APPCDS);
+    EXTRA_FLAG_SETS.put("daemonset-no-appcds", (serial + c1 + lean).replace("-Xmx64m", "-Xmx48m"));
   }
 
   // Real x86_64 syscalls, the pool the generated profiles draw from.
@@ -179,7 +180,8 @@ public final class NodeDaemonBenchmark {
     if (!Files.isRegularFile(options.jar)) {
       throw new IllegalStateException("no daemon jar at " + options.jar.toAbsolutePath() + " (build with mvn -pl benchmarks -am install)");
     }
-    Path work = options.workDir != null ? Files.createDirectories(options.workDir)
+    Path work = options.workDir != null
+        ? Files.createTempDirectory(Files.createDirectories(options.workDir), "profileops-bench-")
         : Files.createTempDirectory("profileops-bench-");
     System.out.println("# node daemon benchmark: " + options.profiles + " SeccompProfiles, node " + NODE);
     System.out.println("# machine: " + machine());
@@ -233,6 +235,9 @@ public final class NodeDaemonBenchmark {
           Result result = runOnce(set, work, List.of(), true);
           results.computeIfAbsent(set.label, k -> new ArrayList<>()).add(result);
           System.out.println(result.line(set, round));
+          System.out.println("#   daemon CPU s by thread at ready: " + result.cpuByThread.entrySet().stream().limit(6)
+              .map(e -> String.format(Locale.ROOT, "%s=%.1f", e.getKey().replace(' ', '_'), e.getValue()))
+              .collect(Collectors.joining(" ")));
         } catch (Exception e) {
           failures++;
           System.out.println("FAILED set=" + set.label + " run=" + round + ": " + e.getMessage());
@@ -242,12 +247,12 @@ public final class NodeDaemonBenchmark {
 
     System.out.println();
     System.out.println("# summary: per flag set, best–worst of " + options.repeat + " runs; ratios of the worst run to the targets (<= 1.00 meets it)");
-    System.out.println("| flag set | ready ms | ready / 3 s | RSS max MiB | RSS last MiB | RSS / 160 MiB | VmHWM MiB | daemon CPU s to ready | mock CPU s to ready | API requests to ready | targets |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println("| flag set | ready ms | ready / 3 s | RSS max MiB | RSS last MiB | RSS / 160 MiB | VmHWM MiB | daemon CPU s to ready | mock CPU s to ready | other processes' CPU s | API requests to ready | targets |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (FlagSet set : sets) {
       List<Result> rs = results.getOrDefault(set.label, List.of());
       if (rs.isEmpty()) {
-        System.out.println("| " + set.label + " | " + broken.getOrDefault(set.label, "no successful run") + " |||||||||| |");
+        System.out.println("| " + set.label + " | " + broken.getOrDefault(set.label, "no successful run") + " |||||||||||");
         continue;
       }
       long readyMin = rs.stream().mapToLong(r -> r.readyMs).min().orElseThrow();
@@ -261,13 +266,15 @@ public final class NodeDaemonBenchmark {
       double cpuMax = rs.stream().mapToDouble(r -> r.daemonCpuS).max().orElseThrow();
       double mockMin = rs.stream().mapToDouble(r -> r.mockCpuS).min().orElseThrow();
       double mockMax = rs.stream().mapToDouble(r -> r.mockCpuS).max().orElseThrow();
+      double othersMin = rs.stream().mapToDouble(r -> r.othersCpuS).min().orElseThrow();
+      double othersMax = rs.stream().mapToDouble(r -> r.othersCpuS).max().orElseThrow();
       long requestsMin = rs.stream().mapToLong(r -> r.requests).min().orElseThrow();
       long requestsMax = rs.stream().mapToLong(r -> r.requests).max().orElseThrow();
       boolean readyMet = readyMax <= TARGET_READY_MS;
       boolean rssMet = rssMax <= TARGET_RSS_MIB;
-      System.out.printf(Locale.ROOT, "| %s | %d–%d | %.2f | %.0f–%.0f | %.0f–%.0f | %.2f | %.0f | %.1f–%.1f | %.1f–%.1f | %d–%d | %s |%n",
+      System.out.printf(Locale.ROOT, "| %s | %d–%d | %.2f | %.0f–%.0f | %.0f–%.0f | %.2f | %.0f | %.1f–%.1f | %.1f–%.1f | %.1f–%.1f | %d–%d | %s |%n",
           set.label, readyMin, readyMax, readyMax / (double) TARGET_READY_MS, rssMin, rssMax, lastMin, lastMax,
-          rssMax / TARGET_RSS_MIB, hwmMax, cpuMin, cpuMax, mockMin, mockMax, requestsMin, requestsMax,
+          rssMax / TARGET_RSS_MIB, hwmMax, cpuMin, cpuMax, mockMin, mockMax, othersMin, othersMax, requestsMin, requestsMax,
           (readyMet ? "ready met" : "ready MISSED") + ", " + (rssMet ? "RSS met" : "RSS MISSED"));
     }
     System.out.println();
@@ -290,7 +297,10 @@ public final class NodeDaemonBenchmark {
       command.add(options.java);
       command.addAll(set.jvmArgs);
       if (set.archive != null) {
+        // -Xshare:on: a JVM that cannot map the archive stops instead of quietly running without it.
+        // In a pod, -Xshare:auto (the default) is the safer choice.
         command.add("-XX:SharedArchiveFile=" + set.archive);
+        command.add("-Xshare:on");
       }
       command.addAll(extraJvmArgs);
       command.addAll(List.of("-jar", options.jar.toAbsolutePath().toString(),
@@ -326,6 +336,7 @@ public final class NodeDaemonBenchmark {
         result.firstInstallMs = firstInstallAt == null ? -1 : TimeUnit.NANOSECONDS.toMillis(firstInstallAt - started);
         result.setupMs = fixture.setupMs;
         result.daemonCpuS = cpuSeconds(daemon.pid());
+        result.cpuByThread = cpuByThreadGroup(daemon.pid());
         result.mockCpuS = (processCpuNanos() - mockCpuBefore) / 1e9;
         // CPU the rest of the machine used meanwhile: on a shared machine this is the noise.
         result.othersCpuS = Math.max(0, machineBusySeconds() - machineBusyBefore - result.daemonCpuS - result.mockCpuS);
@@ -419,7 +430,36 @@ public final class NodeDaemonBenchmark {
 
   /** User plus system CPU time of a process, from /proc/PID/stat (clock ticks of 1/100 s). */
   static double cpuSeconds(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    return cpuSecondsOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+  }
+
+  /**
+   * CPU seconds of the process's live threads, grouped by thread name with the digits masked
+   * ("pool-#-thread-#" are JOSDK's reconcilers, "C1 CompilerThre" the JIT, "VM Thread" does the
+   * Serial GC's collections), largest first. Threads that have ended are not counted.
+   */
+  static Map<String, Double> cpuByThreadGroup(long pid) {
+    Map<String, Double> groups = new HashMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
+          groups.merge(name, cpuSecondsOf(stat), Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    Map<String, Double> sorted = new LinkedHashMap<>();
+    groups.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
+  }
+
+  private static double cpuSecondsOf(String stat) {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // After "pid (comm) ": state is field 3, utime 14, stime 15 (1-based), so index 11 and 12 here.
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
@@ -772,6 +812,7 @@ public final class NodeDaemonBenchmark {
     double daemonCpuS;
     double mockCpuS;
     double othersCpuS;
+    Map<String, Double> cpuByThread = Map.of();
     double load1;
     boolean quiet;
     long requests;
