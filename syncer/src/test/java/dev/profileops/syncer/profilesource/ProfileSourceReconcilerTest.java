@@ -165,6 +165,9 @@ class ProfileSourceReconcilerTest {
     });
     assertThat(profileInCluster("a").getSpec().getSyscalls().get(0).getAction()).isEqualTo(SeccompAction.SCMP_ACT_ALLOW);
     assertThat(metrics.scrape()).contains("profileops_sync_errors_total{reason=\"ValidationFailed\",source=\"team-a.profiles\"}");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace("team-a").list().getItems())
+        .extracting(e -> e.getType() + "/" + e.getReason() + "/" + e.getInvolvedObject().getName())
+        .contains("Normal/Applied/profiles", "Warning/ValidationFailed/profiles"));
   }
 
   @Test
@@ -368,5 +371,29 @@ class ProfileSourceReconcilerTest {
         assertThat(get("team-a", "profiles").getStatus().getLastAppliedRevision()).isEqualTo(commit);
       });
     }
+  }
+
+  @Test
+  void fetchesShallowlyAndOnlyWhenTheRemoteHeadMoved() throws Exception {
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_ALLOW"));
+    push("one");
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_LOG"));
+    String second = push("two");
+    source("team-a", "profiles", git.url("profiles"));
+    await().atMost(WAIT).until(() -> get("team-a", "profiles").getStatus() != null
+        && second.equals(get("team-a", "profiles").getStatus().getLastAppliedRevision()));
+    Path clone = workDir.resolve("team-a/profiles/.git");
+    assertThat(clone.resolve("shallow")).exists(); // depth 1: one commit of history
+    var fetched = Files.getLastModifiedTime(clone.resolve("FETCH_HEAD"));
+
+    requestSync("team-a", "profiles");
+    await().atMost(WAIT).until(() -> get("team-a", "profiles").getStatus().getLastHandledReconcileAt() != null);
+    assertThat(Files.getLastModifiedTime(clone.resolve("FETCH_HEAD"))).isEqualTo(fetched);
+
+    work.write("profiles/a.yaml", profile("a", "SCMP_ACT_ALLOW"));
+    String third = push("three");
+    requestSync("team-a", "profiles");
+    await().atMost(WAIT).until(() -> third.equals(get("team-a", "profiles").getStatus().getLastAppliedRevision()));
+    assertThat(Files.getLastModifiedTime(clone.resolve("FETCH_HEAD"))).isNotEqualTo(fetched);
   }
 }
