@@ -1,6 +1,5 @@
 package dev.profileops.nodedaemon;
 
-import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.nodedaemon.seccomp.SeccompFileGuard;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileReconciler;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The per-node daemon in cluster mode: watches the profile kinds and installs them on this node, and
@@ -35,8 +33,9 @@ public final class NodeDaemon implements AutoCloseable {
   public static final Path DEFAULT_KUBELET_DIR = Path.of("/var/lib/kubelet");
   /** Finalizers are {@code <node>.}{@value}{@code /deleted}; see {@link #finalizerFor(String)}. */
   public static final String FINALIZER_DOMAIN = "node.profileops.dev";
+  /** Concurrent reconciles of the daemon's controllers. */
+  public static final int RECONCILIATION_THREADS = 8;
 
-  private final KubernetesClient client;
   private final String nodeName;
   private final Operator operator;
   private final SeccompProfileReconciler seccomp;
@@ -54,7 +53,6 @@ public final class NodeDaemon implements AutoCloseable {
     if (nodeName == null || nodeName.isBlank()) {
       throw new IllegalArgumentException("the node name is required (set NODE_NAME from spec.nodeName)");
     }
-    this.client = client;
     this.nodeName = nodeName;
     String finalizer = finalizerFor(nodeName);
     this.operator = new Operator(o -> {
@@ -64,7 +62,10 @@ public final class NodeDaemon implements AutoCloseable {
           // JSON patches, not server-side apply, for our finalizer and the profile status: every node
           // adds its own finalizer to the same list, and with SSA under one field manager name each
           // node's apply would drop the finalizers the other nodes had applied.
-          .withUseSSAToPatchPrimaryResource(false);
+          .withUseSSAToPatchPrimaryResource(false)
+          // A node agent: a few reconcilers keep the API requests and file writes going without taking
+          // the node's CPU and memory (JOSDK's default is 50 threads).
+          .withConcurrentReconciliationThreads(RECONCILIATION_THREADS);
       configuration.accept(o);
     });
     // Puts back the files it installed when someone on the node changes or deletes them.
@@ -113,9 +114,9 @@ public final class NodeDaemon implements AutoCloseable {
   public void start() {
     seccompFiles.start();
     operator.start();
-    profilesAtStart = client.resources(SeccompProfile.class).list().getItems().stream()
-        .map(p -> p.getMetadata().getName())
-        .collect(Collectors.toUnmodifiableSet());
+    // The controller's informer has synced by now: its cache holds the profiles there at start, no
+    // second list of every profile needed.
+    profilesAtStart = seccomp.cachedNames();
   }
 
   /**
@@ -131,8 +132,7 @@ public final class NodeDaemon implements AutoCloseable {
       return false;
     }
     // A profile deleted before its first reconcile will never be handled; it no longer counts.
-    ready = expected.stream().allMatch(name -> seccomp.hasHandled(name)
-        || client.resources(SeccompProfile.class).withName(name).get() == null);
+    ready = expected.stream().allMatch(name -> seccomp.hasHandled(name) || !seccomp.isCached(name));
     return ready;
   }
 

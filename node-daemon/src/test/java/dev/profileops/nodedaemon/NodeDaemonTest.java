@@ -133,6 +133,8 @@ class NodeDaemonTest {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(contentOf(kubeletDir.resolve("seccomp/operator/app.json"))).contains("\"openat\"", "\"read\"");
       assertThat(nodeState("app-node-a")).isEqualTo(ProfileState.Installed);
+      // The status write replaces the whole status: the error's message goes with it.
+      assertThat(nodeMessage("app-node-a")).isNull();
     });
   }
 

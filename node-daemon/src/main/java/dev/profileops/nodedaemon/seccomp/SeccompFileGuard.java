@@ -15,12 +15,13 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,11 @@ import org.slf4j.LoggerFactory;
  * also checked on {@link WatchEvent.Kind OVERFLOW}, when the watch on the directory ends (it is then
  * recreated and watched again) and at a regular {@code resync} interval.
  *
- * <p>Restoring needs no API server and no reconcile: it runs under the same lock as the reconciler's
- * installs and removals, so it never puts back bytes a newer install replaced, nor a file that was just
- * removed. After a restart nothing is remembered until the first reconcile of a profile installs it
+ * <p>Restoring needs no API server and no reconcile: a file that differs is rewritten under the same
+ * per-name lock as the reconciler's installs and removals of that name, so it never puts back bytes a
+ * newer install replaced, nor a file that was just removed. The events of the daemon's own writes find
+ * the file as expected with a read and a compare, outside any lock, and the ownership record is only
+ * read again when the file on disk is not the one the installer last wrote. After a restart nothing is remembered until the first reconcile of a profile installs it
  * (that reconcile compares the file with the rendered bytes anyway).
  */
 public final class SeccompFileGuard implements SeccompProfileFiles, AutoCloseable {
@@ -58,8 +61,10 @@ public final class SeccompFileGuard implements SeccompProfileFiles, AutoCloseabl
 
   private final SeccompProfileInstaller installer;
   private final Duration resync;
-  /** Name to the bytes of its last successful install; guarded by {@code this}. */
-  private final Map<String, byte[]> expected = new HashMap<>();
+  /** Name to the bytes of its last successful install; changed only under the name's lock. */
+  private final Map<String, byte[]> expected = new ConcurrentHashMap<>();
+  /** Per-name locks (striped): an install, removal or restore of one name at a time, others meanwhile. */
+  private final Object[] nameLocks = new Object[64];
 
   private final Object lifecycle = new Object();
   private WatchService watchService;
@@ -79,6 +84,7 @@ public final class SeccompFileGuard implements SeccompProfileFiles, AutoCloseabl
     }
     this.installer = installer;
     this.resync = resync;
+    Arrays.setAll(nameLocks, i -> new Object());
   }
 
   /** The watched directory, {@code <kubeletDir>/seccomp/operator}. */
@@ -87,18 +93,22 @@ public final class SeccompFileGuard implements SeccompProfileFiles, AutoCloseabl
   }
 
   @Override
-  public synchronized InstallResult install(String name, byte[] json) throws IOException {
+  public InstallResult install(String name, byte[] json) throws IOException {
     byte[] bytes = json.clone();
-    InstallResult result = installer.install(name, bytes);
-    expected.put(name, bytes);
-    return result;
+    synchronized (lockFor(name)) {
+      InstallResult result = installer.install(name, bytes);
+      expected.put(name, bytes);
+      return result;
+    }
   }
 
   @Override
-  public synchronized boolean remove(String name) throws IOException {
-    // Forgotten first: a file that is not deleted now (the call throws) must not be put back either.
-    expected.remove(name);
-    return installer.remove(name);
+  public boolean remove(String name) throws IOException {
+    synchronized (lockFor(name)) {
+      // Forgotten first: a file that is not deleted now (the call throws) must not be put back either.
+      expected.remove(name);
+      return installer.remove(name);
+    }
   }
 
   @Override
@@ -175,16 +185,26 @@ public final class SeccompFileGuard implements SeccompProfileFiles, AutoCloseabl
    * Puts the file of a remembered name back when it no longer has the remembered bytes (or is missing
    * from the ownership record); true when the file was rewritten. Names not remembered are left alone.
    */
-  synchronized boolean restore(String name) throws IOException {
+  boolean restore(String name) throws IOException {
     byte[] bytes = expected.get(name);
-    if (bytes == null) {
+    // Most events are the daemon's own writes, which leave the file as expected: a read and a compare,
+    // no lock that installs wait for.
+    if (bytes == null || installer.isInstalledAs(name, bytes)) {
       return false;
     }
-    if (installer.install(name, bytes) == InstallResult.Written) {
-      log.warn("Seccomp profile file {} had been changed or removed on the node; restored it", installer.pathFor(name));
-      return true;
+    synchronized (lockFor(name)) {
+      // Again under the lock: an install or removal may have happened since.
+      bytes = expected.get(name);
+      if (bytes != null && installer.install(name, bytes) == InstallResult.Written) {
+        log.warn("Seccomp profile file {} had been changed or removed on the node; restored it", installer.pathFor(name));
+        return true;
+      }
+      return false;
     }
-    return false;
+  }
+
+  private Object lockFor(String name) {
+    return nameLocks[Math.floorMod(name.hashCode(), nameLocks.length)];
   }
 
   /** Checks every remembered file; the number of files rewritten. */
@@ -198,7 +218,7 @@ public final class SeccompFileGuard implements SeccompProfileFiles, AutoCloseabl
     return restored;
   }
 
-  private synchronized Set<String> rememberedNames() {
+  private Set<String> rememberedNames() {
     return new TreeSet<>(expected.keySet());
   }
 

@@ -4,20 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -31,8 +38,12 @@ import java.util.regex.Pattern;
  * ever deleted. Installing a name whose file someone else wrote replaces and adopts it: the path is
  * that profile's address, the same one SPO would write.
  *
- * <p>Safe for concurrent use within one process; two processes installing into the same directory at
- * once (say the daemon and the CLI's local mode) are not coordinated.
+ * <p>Safe for concurrent use within one process: installs and removals of one name are serialized,
+ * different names proceed in parallel, and the record is kept in memory (read again only when the file
+ * on disk changed under it) and written once for the names several threads added meanwhile (group
+ * commit), so a burst of installs costs neither a record write per name nor one global lock. Two
+ * processes installing into the same directory at once (say the daemon and the CLI's local mode) are
+ * not coordinated.
  */
 public final class SeccompProfileInstaller implements SeccompProfileFiles {
   /** Record of the names this installer wrote; starts with a dot so no profile name can collide. */
@@ -43,11 +54,27 @@ public final class SeccompProfileInstaller implements SeccompProfileFiles {
   private static final int MAX_NAME_LENGTH = 253;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final Object MISSING = "missing";
+  private static final Object UNKNOWN = new Object();
+
   private final Path directory;
+  private final Object[] nameLocks = new Object[64];
+  /** The ownership record as last read or written here; guarded by itself. */
+  private final Record record = new Record();
+
+  private static final class Record {
+    Set<String> owned = new TreeSet<>();
+    /** Names waiting for the next record write. */
+    final Set<String> pendingAdds = new HashSet<>();
+    boolean writing;
+    /** {@link #signatureOf} of the file {@link #owned} came from. */
+    Object signature = UNKNOWN;
+  }
 
   /** @param kubeletDir the kubelet's root directory, usually {@code /var/lib/kubelet} */
   public SeccompProfileInstaller(Path kubeletDir) {
     this.directory = kubeletDir.toAbsolutePath().normalize().resolve("seccomp").resolve("operator");
+    Arrays.setAll(nameLocks, i -> new Object());
   }
 
   /** {@code <kubeletDir>/seccomp/operator}. */
@@ -71,39 +98,165 @@ public final class SeccompProfileInstaller implements SeccompProfileFiles {
   }
 
   @Override
-  public synchronized InstallResult install(String name, byte[] json) throws IOException {
+  public InstallResult install(String name, byte[] json) throws IOException {
     Path target = pathFor(name);
-    Files.createDirectories(directory);
-    Set<String> owned = readOwned();
-    // Record ownership before writing: a crash in between leaves a recorded name, never an orphan file.
-    if (owned.add(name)) {
-      writeOwned(owned);
+    synchronized (lockFor(name)) {
+      Files.createDirectories(directory);
+      // Record ownership before writing: a crash in between leaves a recorded name, never an orphan file.
+      recordOwned(name);
+      if (hasBytes(target, json)) {
+        return InstallResult.Unchanged;
+      }
+      writeAtomically(target, json);
+      return InstallResult.Written;
     }
-    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Arrays.equals(Files.readAllBytes(target), json)) {
-      return InstallResult.Unchanged;
+  }
+
+  /**
+   * Whether the name is recorded as ours and its file has exactly these bytes: nothing for
+   * {@link #install} to do. Reads, never writes; takes no lock that installs of other names wait for.
+   */
+  public boolean isInstalledAs(String name, byte[] json) throws IOException {
+    Path target = pathFor(name);
+    synchronized (record) {
+      refreshIfChanged();
+      if (!record.owned.contains(name)) {
+        return false;
+      }
     }
-    writeAtomically(target, json);
-    return InstallResult.Written;
+    return hasBytes(target, json);
   }
 
   @Override
-  public synchronized boolean remove(String name) throws IOException {
+  public boolean remove(String name) throws IOException {
     Path target = pathFor(name);
-    Set<String> owned = readOwned();
-    if (!owned.contains(name)) {
+    synchronized (lockFor(name)) {
+      synchronized (record) {
+        refreshIfChanged();
+        if (!record.owned.contains(name)) {
+          return false;
+        }
+      }
+      if (Files.deleteIfExists(target)) {
+        syncDirectory();
+      }
+      updateRecord(name, false);
+      return true;
+    }
+  }
+
+  @Override
+  public Set<String> installedNames() throws IOException {
+    synchronized (record) {
+      refreshIfChanged();
+      return Collections.unmodifiableSet(new TreeSet<>(record.owned));
+    }
+  }
+
+  /** The per-name lock: installs and removals of one name are ordered, other names go on meanwhile. */
+  private Object lockFor(String name) {
+    return nameLocks[Math.floorMod(name.hashCode(), nameLocks.length)];
+  }
+
+  private static boolean hasBytes(Path target, byte[] json) throws IOException {
+    if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
-    if (Files.deleteIfExists(target)) {
-      syncDirectory();
+    try {
+      // A size that differs settles it without reading the file.
+      return Files.size(target) == json.length && Arrays.equals(Files.readAllBytes(target), json);
+    } catch (NoSuchFileException e) {
+      return false;
     }
-    owned.remove(name);
-    writeOwned(owned);
-    return true;
   }
 
-  @Override
-  public synchronized Set<String> installedNames() throws IOException {
-    return Collections.unmodifiableSet(readOwned());
+  private void recordOwned(String name) throws IOException {
+    synchronized (record) {
+      refreshIfChanged();
+      if (record.owned.contains(name)) {
+        return;
+      }
+    }
+    updateRecord(name, true);
+  }
+
+  /**
+   * Adds or drops a name in the ownership record and returns once a record with that change is on
+   * disk. Group commit: names added by several threads while one record write is in progress go into
+   * the next write together, so a burst of new profiles does not write the whole record once per name.
+   */
+  private void updateRecord(String name, boolean add) throws IOException {
+    Set<String> next;
+    synchronized (record) {
+      while (true) {
+        if (record.owned.contains(name) == add && !record.pendingAdds.contains(name)) {
+          return;
+        }
+        if (add) {
+          record.pendingAdds.add(name);
+        }
+        if (!record.writing) {
+          break;
+        }
+        try {
+          record.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while waiting for the ownership record");
+        }
+      }
+      refreshIfChanged();
+      next = new TreeSet<>(record.owned);
+      next.addAll(record.pendingAdds);
+      if (!add) {
+        next.remove(name);
+      }
+      record.pendingAdds.clear();
+      record.writing = true;
+    }
+    Object written = null;
+    try {
+      written = writeOwned(next);
+    } finally {
+      synchronized (record) {
+        record.writing = false;
+        if (written != null) {
+          record.owned = next;
+          record.signature = written;
+        } else {
+          // Failed: read the file again next time; the waiting callers put their names back themselves.
+          record.signature = UNKNOWN;
+        }
+        record.notifyAll();
+      }
+    }
+  }
+
+  /** Reads the record again when the file on disk is not the one last read or written here. */
+  private void refreshIfChanged() throws IOException {
+    if (record.writing) {
+      // The writer replaces the file meanwhile and sets the signature when done.
+      return;
+    }
+    Object now = signatureOf(directory.resolve(OWNED_FILE));
+    if (!now.equals(record.signature)) {
+      record.owned = readOwned();
+      record.signature = now;
+    }
+  }
+
+  /** Inode, size and modification time, or {@link #MISSING}: changes whenever someone edits or replaces the file. */
+  private static Object signatureOf(Path file) throws IOException {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile()) {
+        return MISSING;
+      }
+      return List.of(Objects.requireNonNullElse(attributes.fileKey(), file.toString()), attributes.size(),
+          attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+    } catch (NoSuchFileException e) {
+      return MISSING;
+    }
   }
 
   private static void requireValidName(String name) {
@@ -128,15 +281,18 @@ public final class SeccompProfileInstaller implements SeccompProfileFiles {
     return names;
   }
 
-  private void writeOwned(Set<String> names) throws IOException {
+  /** Writes the record; the signature of the file written. */
+  private Object writeOwned(Set<String> names) throws IOException {
     ObjectNode root = JSON.createObjectNode();
     names.stream().sorted().forEach(root.putArray("installed")::add);
     String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
-    writeAtomically(directory.resolve(OWNED_FILE), text.getBytes(StandardCharsets.UTF_8));
+    return writeAtomically(directory.resolve(OWNED_FILE), text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private void writeAtomically(Path target, byte[] bytes) throws IOException {
+  /** Replaces the file atomically; the signature of the new file (taken before the rename keeps it). */
+  private Object writeAtomically(Path target, byte[] bytes) throws IOException {
     Path temp = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
+    Object signature;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -150,11 +306,13 @@ public final class SeccompProfileInstaller implements SeccompProfileFiles {
       if (posix != null) {
         posix.setPermissions(PosixFilePermissions.fromString("rw-r--r--"));
       }
+      signature = signatureOf(temp);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temp);
     }
     syncDirectory();
+    return signature;
   }
 
   /** Makes the rename itself durable. */

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,7 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
   private final NodeStatusWriter nodeStatus;
   private final Clock clock;
   private final Set<String> handled = ConcurrentHashMap.newKeySet();
+  private volatile ResourceCache<SeccompProfile> primaryCache;
 
   public SeccompProfileReconciler(SeccompProfileFiles files, NodeStatusWriter nodeStatus) {
     this(files, nodeStatus, Clock.systemUTC());
@@ -85,8 +87,27 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
     return handled.contains(name);
   }
 
+  /**
+   * Names of the profiles in the controller's informer cache (every profile once the controller has
+   * started, as the informer synced before start returned); empty before the controller started.
+   */
+  public Set<String> cachedNames() {
+    ResourceCache<SeccompProfile> cache = primaryCache;
+    if (cache == null) {
+      return Set.of();
+    }
+    return cache.list().map(p -> p.getMetadata().getName()).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** Whether the profile is in the controller's informer cache. */
+  public boolean isCached(String name) {
+    ResourceCache<SeccompProfile> cache = primaryCache;
+    return cache != null && cache.get(new ResourceID(name)).isPresent();
+  }
+
   @Override
   public List<EventSource<?, SeccompProfile>> prepareEventSources(EventSourceContext<SeccompProfile> context) {
+    primaryCache = context.getPrimaryCache();
     context.getPrimaryCache().addIndexer(BaseProfileChanges.BY_BASE_PROFILE, profile -> {
       String base = profile.getSpec() == null ? null : profile.getSpec().getBaseProfileName();
       return base == null || base.isBlank() ? List.of() : List.of(base);
@@ -98,8 +119,7 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
   public UpdateControl<SeccompProfile> reconcile(SeccompProfile profile, Context<SeccompProfile> context) {
     String name = profile.getMetadata().getName();
     Outcome outcome = installOrRemove(profile, context.getPrimaryCache());
-    nodeStatus.write(profile, outcome.state(), outcome.message());
-    NodeStatusWriter.Summary summary = nodeStatus.summarize(SeccompProfile.KIND, name);
+    NodeStatusWriter.Summary summary = nodeStatus.writeAndSummarize(profile, outcome.state(), outcome.message());
     SeccompProfileStatus status = statusFor(profile, summary, outcome);
     handled.add(name);
 
@@ -209,9 +229,17 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
     return labels != null && "true".equalsIgnoreCase(labels.get(SpoApi.LABEL_PARTIAL));
   }
 
-  /** Spec changes by generation, or by content where the server does not count generations. */
+  /**
+   * Spec changes by generation, or by content where the server does not count generations (the
+   * content is only compared then: every status write by any node is an update event).
+   */
   static boolean specChanged(SeccompProfile now, SeccompProfile before) {
-    return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
+    Long generation = now.getMetadata().getGeneration();
+    Long previous = before.getMetadata().getGeneration();
+    if (generation != null && previous != null && generation > 0 && previous > 0) {
+      return !generation.equals(previous);
+    }
+    return !Objects.equals(generation, previous)
         || !Serialization.asJson(now.getSpec()).equals(Serialization.asJson(before.getSpec()));
   }
 }

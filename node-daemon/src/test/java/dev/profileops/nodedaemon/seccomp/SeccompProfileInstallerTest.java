@@ -8,6 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,5 +123,53 @@ class SeccompProfileInstallerTest {
 
     assertThat(installer.installedNames()).containsExactly("nginx");
     assertThat(outside).exists();
+  }
+
+  @Test
+  void concurrentInstallsAllEndUpInTheRecordAndOnDisk() throws Exception {
+    SeccompProfileInstaller installer = new SeccompProfileInstaller(kubeletDir);
+    int names = 200;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<InstallResult>> results = new ArrayList<>();
+      for (int i = 0; i < names; i++) {
+        String name = "app-" + i;
+        byte[] bytes = ("{\"name\": \"" + name + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        results.add(pool.submit(() -> installer.install(name, bytes)));
+      }
+      for (Future<InstallResult> result : results) {
+        assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(InstallResult.Written);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    Set<String> expected = IntStream.range(0, names).mapToObj(i -> "app-" + i).collect(Collectors.toSet());
+    assertThat(installer.installedNames()).containsExactlyInAnyOrderElementsOf(expected);
+    // The record on disk, as a restarted installer reads it, has every name too.
+    assertThat(new SeccompProfileInstaller(kubeletDir).installedNames()).containsExactlyInAnyOrderElementsOf(expected);
+    for (String name : expected) {
+      assertThat(installer.pathFor(name)).hasContent("{\"name\": \"" + name + "\"}\n");
+    }
+    try (var files = Files.list(installer.directory())) {
+      assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void seesRecordChangesMadeByAnotherInstance() throws IOException {
+    SeccompProfileInstaller installer = new SeccompProfileInstaller(kubeletDir);
+    installer.install("nginx", PROFILE);
+    installer.install("redis", PROFILE);
+
+    assertThat(new SeccompProfileInstaller(kubeletDir).remove("nginx")).isTrue();
+
+    // Not from a stale copy in memory: nginx is no longer ours, so it is not removed again.
+    assertThat(installer.installedNames()).containsExactly("redis");
+    Files.write(installer.pathFor("nginx"), PROFILE);
+    assertThat(installer.remove("nginx")).isFalse();
+    assertThat(installer.pathFor("nginx")).exists();
+    assertThat(installer.isInstalledAs("redis", PROFILE)).isTrue();
+    assertThat(installer.isInstalledAs("nginx", PROFILE)).isFalse();
   }
 }
