@@ -51,9 +51,19 @@ public final class ClusterApplier {
    * @param brokenIds {@code Kind/name} of objects with errors now: they stay as they are
    */
   public ClusterApplyResult apply(List<HasMetadata> objects, Set<String> brokenFiles, Set<String> brokenIds, boolean prune) {
+    return apply(objects, Set.of(), brokenFiles, brokenIds, prune);
+  }
+
+  /**
+   * @param unchangedKeys {@link #key} of objects the caller already knows to be in place and left out
+   *     of {@code objects}: they are neither written nor pruned
+   */
+  public ClusterApplyResult apply(List<HasMetadata> objects, Set<String> unchangedKeys, Set<String> brokenFiles,
+      Set<String> brokenIds, boolean prune) {
     Map<String, HasMetadata> ours = new HashMap<>();
     state.labelled().filter(o -> source.equals(o.getMetadata().getLabels().get(SpoApi.LABEL_SOURCE)))
         .forEach(o -> ours.put(key(o), o));
+    ours.keySet().removeAll(unchangedKeys);
     List<String> applied = new ArrayList<>();
     List<String> unchanged = new ArrayList<>();
     for (HasMetadata object : objects) {
@@ -114,7 +124,8 @@ public final class ClusterApplier {
     return ProfileKinds.find(kind).map(ProfileKinds.KindInfo::namespaced).orElse(false);
   }
 
-  private static String key(HasMetadata object) {
+  /** {@code Kind/namespace/name}, the namespace empty for cluster-scoped kinds. */
+  public static String key(HasMetadata object) {
     String ns = object.getMetadata().getNamespace();
     return object.getKind() + "/" + (ns == null ? "" : ns) + "/" + object.getMetadata().getName();
   }

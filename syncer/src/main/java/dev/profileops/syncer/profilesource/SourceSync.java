@@ -1,5 +1,6 @@
 package dev.profileops.syncer.profilesource;
 
+import dev.profileops.api.SpoApi;
 import dev.profileops.api.source.InventoryEntry;
 import dev.profileops.api.source.ProfileSource;
 import dev.profileops.api.source.ProfileSourceSpec;
@@ -26,9 +27,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,7 +62,11 @@ public final class SourceSync {
   private static final class SourceCache {
     final ParseCache parsed = new ParseCache();
     volatile String fetchedRevision;
+    /** Objects found equal to the cluster, by key: the loaded object and the resourceVersion then seen. */
+    final Map<String, Seen> inPlace = new ConcurrentHashMap<>();
   }
+
+  private record Seen(LoadedObject object, String resourceVersion) {}
 
   public SourceSync(KubernetesClient client, SyscallTable syscalls, ObjectWriter writer, Path workDir) {
     this.client = client;
@@ -114,7 +121,7 @@ public final class SourceSync {
       return SyncOutcome.failed(revision, "PathNotFound", "path " + spec.getPath() + " is not a directory at " + revision);
     }
     LoadResult loaded = loader.load(root, cache.parsed);
-    SyncOutcome outcome = apply(source, revision, loaded, state);
+    SyncOutcome outcome = apply(source, revision, loaded, state, cache);
     return verified == null ? outcome : outcome.verifiedBy(verified);
   }
 
@@ -139,7 +146,7 @@ public final class SourceSync {
     }
   }
 
-  private SyncOutcome apply(ProfileSource source, String revision, LoadResult loaded, ClusterState state) {
+  private SyncOutcome apply(ProfileSource source, String revision, LoadResult loaded, ClusterState state, SourceCache cache) {
     String label = SourceIdentity.labelValue(source);
     String namespace = source.getMetadata().getNamespace();
     OwnershipGuard guard = new OwnershipGuard(state);
@@ -157,7 +164,32 @@ public final class SourceSync {
         mine.add(o);
       }
     }
-    List<HasMetadata> rendered = new ObjectRenderer().render(mine, new ObjectRenderer.Stamp(label, revision));
+    // An object parsed from unchanged bytes (the parse cache hands back the same instance) whose cluster
+    // copy has not moved since it was last found equal needs neither rendering nor comparing: this is
+    // what keeps a one-file commit cheap in a large repository.
+    Map<String, HasMetadata> current = new HashMap<>();
+    state.labelled().filter(o -> label.equals(o.getMetadata().getLabels().get(SpoApi.LABEL_SOURCE)))
+        .forEach(o -> current.put(ClusterApplier.key(o), o));
+    List<InventoryEntry> inventory = new ArrayList<>();
+    Set<String> unchangedKeys = new HashSet<>();
+    List<LoadedObject> toRender = new ArrayList<>();
+    Map<String, LoadedObject> byKey = new HashMap<>();
+    for (LoadedObject o : mine) {
+      String objectNamespace = defaultedNamespace(o, namespace);
+      String key = o.kind() + "/" + (objectNamespace == null ? "" : objectNamespace) + "/" + o.name();
+      inventory.add(new InventoryEntry(o.kind(), objectNamespace, o.name()));
+      Seen seen = cache.inPlace.get(key);
+      HasMetadata there = current.get(key);
+      if (seen != null && seen.object() == o && there != null
+          && Objects.equals(seen.resourceVersion(), there.getMetadata().getResourceVersion())) {
+        unchangedKeys.add(key);
+      } else {
+        cache.inPlace.remove(key);
+        toRender.add(o);
+        byKey.put(key, o);
+      }
+    }
+    List<HasMetadata> rendered = new ObjectRenderer().render(toRender, new ObjectRenderer.Stamp(label, revision));
     String sourceRef = namespace + "/" + source.getMetadata().getName();
     rendered.forEach(o -> o.getMetadata().getAnnotations().put(ProfileSourceReconciler.ANNOTATION_SOURCE_REF, sourceRef));
     Set<String> brokenIds = loaded.objects().stream().filter(o -> !o.valid()).map(LoadedObject::id).collect(Collectors.toSet());
@@ -165,11 +197,16 @@ public final class SourceSync {
     Set<String> brokenFiles = new HashSet<>(loaded.filesWithErrors());
     brokenFiles.addAll(loaded.unreadableFiles());
     ClusterApplyResult result = new ClusterApplier(client, label, writer, namespace, state)
-        .apply(rendered, brokenFiles, brokenIds, source.getSpec().pruneEnabled());
-    List<InventoryEntry> inventory = new ArrayList<>();
+        .apply(rendered, unchangedKeys, brokenFiles, brokenIds, source.getSpec().pruneEnabled());
+    Set<String> foundEqual = new HashSet<>(result.unchanged());
     for (HasMetadata o : rendered) {
-      inventory.add(new InventoryEntry(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName()));
+      String key = ClusterApplier.key(o);
+      HasMetadata there = current.get(key);
+      if (there != null && foundEqual.contains(o.getKind() + "/" + o.getMetadata().getName()) && byKey.containsKey(key)) {
+        cache.inPlace.put(key, new Seen(byKey.get(key), there.getMetadata().getResourceVersion()));
+      }
     }
+    cache.inPlace.keySet().retainAll(current.keySet());
     inventory.sort(Comparator.comparing(InventoryEntry::getKind).thenComparing(e -> String.valueOf(e.getNamespace()))
         .thenComparing(InventoryEntry::getName));
     boolean hasErrors = problems.stream().anyMatch(Problem::isError);
