@@ -3,6 +3,7 @@ package dev.profileops.cli;
 import dev.profileops.syncer.cluster.ClusterApplier;
 import dev.profileops.syncer.cluster.ClusterApplyResult;
 import dev.profileops.syncer.cluster.ObjectWriter;
+import dev.profileops.syncer.profilesource.Durations;
 import dev.profileops.syncer.render.ObjectRenderer;
 import dev.profileops.syncer.source.LoadResult;
 import dev.profileops.syncer.source.LoadedObject;
@@ -10,6 +11,7 @@ import dev.profileops.syncer.source.RepositoryLoader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -61,7 +63,7 @@ final class ClusterSyncCommand implements Callable<Integer> {
         if (once) {
           return code;
         }
-        Thread.sleep(SyncCommand.parseInterval(interval).toMillis());
+        Thread.sleep(Durations.parse(interval, Duration.ofSeconds(60)).toMillis());
       }
     }
   }

@@ -4,6 +4,7 @@ import dev.profileops.cli.local.LocalNodeSync;
 import dev.profileops.cli.local.LocalSyncState;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
+import dev.profileops.syncer.profilesource.Durations;
 import dev.profileops.syncer.source.LoadResult;
 import dev.profileops.syncer.source.RepositoryLoader;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ final class SyncCommand implements Callable<Integer> {
     Path kubeletDir = nodeRoot.resolve(System.getenv().getOrDefault("KUBELET_DIR", "/var/lib/kubelet").replaceFirst("^/", ""));
     Path stateDir = nodeRoot.resolve("var/lib/profileops");
     LocalNodeSync sync = new LocalNodeSync(new SeccompProfileInstaller(kubeletDir));
-    Duration every = parseInterval(interval);
+    Duration every = Durations.parse(interval, Duration.ofSeconds(30));
     while (true) {
       int code = syncOnce(syscalls, stateDir, sync);
       if (once) {
@@ -78,19 +79,5 @@ final class SyncCommand implements Callable<Integer> {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static Duration parseInterval(String text) {
-    String t = text.trim().toLowerCase();
-    if (t.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-    }
-    long n = Long.parseLong(t.substring(0, t.length() - 1));
-    return switch (t.charAt(t.length() - 1)) {
-      case 's' -> Duration.ofSeconds(n);
-      case 'm' -> Duration.ofMinutes(n);
-      case 'h' -> Duration.ofHours(n);
-      default -> throw new IllegalArgumentException("interval must end in ms, s, m or h: " + text);
-    };
   }
 }
