@@ -4,6 +4,7 @@ import dev.profileops.host.seccomp.SyscallTables;
 import dev.profileops.nodedaemon.NodeDaemon;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -38,11 +39,22 @@ final class NodeDaemonCommand implements Callable<Integer> {
       client.close();
       stopped.countDown();
     }));
-    daemon.start();
-    if (daemon.awaitReady(Duration.ofMinutes(5))) {
-      System.err.println("ready: profiles of node " + nodeName + " installed");
+    daemon.installProfilesAtStart();
+    if (daemon.isReady()) {
+      System.err.println("ready: profiles of node " + nodeName + " installed (" + sinceJvmStart() + ")");
+    }
+    daemon.startControllers();
+    if (!daemon.isReady() && daemon.awaitReady(Duration.ofMinutes(5))) {
+      System.err.println("ready: profiles of node " + nodeName + " installed (" + sinceJvmStart() + ")");
+    }
+    if (daemon.awaitReported(Duration.ofMinutes(5))) {
+      System.err.println("reported: statuses of node " + nodeName + " written (" + sinceJvmStart() + ")");
     }
     stopped.await();
     return 0;
+  }
+
+  private static String sinceJvmStart() {
+    return ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start";
   }
 }

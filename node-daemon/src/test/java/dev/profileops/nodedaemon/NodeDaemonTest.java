@@ -264,15 +264,21 @@ class NodeDaemonTest {
   }
 
   @Test
-  void isReadyOnceTheProfilesPresentAtStartAreHandled() throws InterruptedException {
+  void isReadyOnceTheFilesOfTheProfilesPresentAtStartAreInstalledAndReportedOnceTheirStatusesAre() throws InterruptedException {
     create(profile("one", SeccompAction.SCMP_ACT_ERRNO, "read"));
     create(profile("two", SeccompAction.SCMP_ACT_ERRNO, "write"));
 
     NodeDaemon daemon = start(NODE, kubeletDir);
 
-    assertThat(daemon.awaitReady(WAIT)).isTrue();
+    // Ready means the files are in place: the start-up pass installs them before start returns.
+    assertThat(daemon.isReady()).isTrue();
     assertThat(kubeletDir.resolve("seccomp/operator/one.json")).exists();
     assertThat(kubeletDir.resolve("seccomp/operator/two.json")).exists();
+    assertThat(kubeletDir.resolve("seccomp/operator/.profileops-installed.json")).content().contains("\"one\"", "\"two\"");
+    // Reported means every status is written too.
+    assertThat(daemon.awaitReported(WAIT)).isTrue();
+    assertThat(seccompProfile("one").getStatus().getStatus()).isEqualTo(ProfileState.Installed);
+    assertThat(seccompProfile("two").getStatus().getStatus()).isEqualTo(ProfileState.Installed);
   }
 
   @Test
