@@ -1,6 +1,7 @@
 package dev.profileops.nodedaemon;
 
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.nodedaemon.recording.BpfRecordingReconciler;
 import dev.profileops.nodedaemon.seccomp.SeccompFileGuard;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileReconciler;
@@ -42,6 +43,8 @@ public final class NodeDaemon implements AutoCloseable {
   public static final Path DEFAULT_KUBELET_DIR = Path.of("/var/lib/kubelet");
   /** Finalizers are {@code <node>.}{@value}{@code /deleted}; see {@link #finalizerFor(String)}. */
   public static final String FINALIZER_DOMAIN = "node.profileops.dev";
+  /** Finalizers on ProfileRecordings are {@code <node>.}{@value}{@code /published}. */
+  public static final String RECORDING_FINALIZER_DOMAIN = "recording.profileops.dev";
   /** Concurrent reconciles of the daemon's controllers. */
   public static final int RECONCILIATION_THREADS = 8;
 
@@ -55,6 +58,7 @@ public final class NodeDaemon implements AutoCloseable {
   private volatile Set<String> profilesAtStart;
   private volatile boolean ready;
   private volatile boolean reported;
+  private volatile BpfRecordingReconciler recording;
 
   public NodeDaemon(KubernetesClient client, String nodeName, Path kubeletDir) {
     this(client, nodeName, kubeletDir, configuration -> {});
@@ -109,6 +113,20 @@ public final class NodeDaemon implements AutoCloseable {
       throw new IllegalArgumentException("node name " + nodeName + " does not make a valid finalizer: " + finalizer);
     }
     return finalizer;
+  }
+
+  /**
+   * Records the containers of ProfileRecordings ({@code recorder: Bpf}) on this node. Call before
+   * {@link #start}. Its finalizer, {@code <node>.recording.profileops.dev/published}, keeps a deleted
+   * recording until this node has published what its containers did.
+   */
+  public void enableBpfRecording(BpfRecordingReconciler recording) {
+    String finalizer = nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/published";
+    if (!HasMetadata.validateFinalizer(finalizer)) {
+      throw new IllegalArgumentException("node name " + nodeName + " does not make a valid finalizer: " + finalizer);
+    }
+    operator.register(recording, c -> c.withFinalizer(finalizer));
+    this.recording = recording;
   }
 
   /** {@code KUBELET_DIR} from the environment, else {@code /var/lib/kubelet}. */
@@ -218,6 +236,9 @@ public final class NodeDaemon implements AutoCloseable {
       operator.stop();
     } finally {
       seccompFiles.close();
+      if (recording != null) {
+        recording.close();
+      }
     }
   }
 
