@@ -129,8 +129,12 @@ int BPF_PROG(record_syscall, struct pt_regs *regs, long id)
 		/* Recording starts at the namespace's first execve: the workload, after the runtime. */
 		if (!is_execve(cfg, id))
 			return 0;
-		if (cfg->tracked_only && !bpf_map_lookup_elem(&tracked, &mntns))
-			return 0;
+		if (cfg->tracked_only) {
+			if (!bpf_map_lookup_elem(&tracked, &mntns))
+				return 0;
+			/* One namespace per request: a later one given the same inode is not asked for. */
+			bpf_map_delete_elem(&tracked, &mntns);
+		}
 		struct recording fresh = {};
 		fresh.mntns = mntns;
 		fresh.cgroup_id = bpf_get_current_cgroup_id();

@@ -47,7 +47,7 @@ public final class FakeSyscallRecorder implements SyscallRecorder {
     requireRecording();
     long id = nextNamespaceId++;
     liveNamespaceIds.put(mountNamespace, id);
-    if (trackedOnly && !tracked.contains(mountNamespace)) {
+    if (trackedOnly && !tracked.remove(mountNamespace)) {
       return;
     }
     BitSet bits = new BitSet();

@@ -27,7 +27,11 @@ public interface SyscallRecorder extends AutoCloseable {
    */
   void start(boolean trackedOnly);
 
-  /** Records the mount namespace of this inode number from its next first execve. */
+  /**
+   * Records the mount namespace of this inode number from its first execve. One request is one
+   * namespace: the request is used up by that execve, so a later namespace given the same inode
+   * number is not recorded.
+   */
   void track(long mountNamespace);
 
   /** Stops recording namespaces of this inode number that have not started yet. */

@@ -20,16 +20,20 @@ class TrackedOnlyRecorderTest {
       Prerequisites.require(recorder instanceof UnsupportedSyscallRecorder u ? Optional.of(u.reason()) : Optional.empty());
       // The shell waits on its stdin, so its namespace can be read and tracked before it execs true.
       Process tracked = new ProcessBuilder("unshare", "--mount", "sh", "-c", "read go; exec true").start();
-      Process untracked = new ProcessBuilder("unshare", "--mount", "true").start();
       long namespace = awaitOwnNamespace(tracked.pid());
       recorder.track(namespace);
+      // While the tracked namespace lives, no other can have its inode number.
+      Process untracked = new ProcessBuilder("unshare", "--mount", "true").start();
+      assertThat(untracked.waitFor(30, TimeUnit.SECONDS)).isTrue();
       tracked.getOutputStream().write("go\n".getBytes());
       tracked.getOutputStream().close();
       assertThat(tracked.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(untracked.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      Process later = new ProcessBuilder("unshare", "--mount", "true").start();
+      assertThat(later.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
       assertThat(recorder.recordings()).noneMatch(r -> r.firstPid() == untracked.pid());
-      assertThat(recorder.recordings()).anyMatch(r -> r.mountNamespace() == namespace);
+      assertThat(recorder.recordings()).anyMatch(r -> r.mountNamespace() == namespace && r.firstPid() == tracked.pid());
+      assertThat(recorder.recordings()).as("the request was used up").noneMatch(r -> r.firstPid() == later.pid());
     }
   }
 
