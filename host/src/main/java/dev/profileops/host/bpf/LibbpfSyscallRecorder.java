@@ -1,0 +1,246 @@
+package dev.profileops.host.bpf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * {@link SyscallRecorder} backed by the BPF program {@code syscall_recorder.bpf.c} (built into this
+ * jar by the host module's build), loaded and attached to {@code tp_btf/sys_enter} through libbpf.
+ * Each call reads or writes the kernel's {@code recordings} map directly; nothing is buffered here.
+ */
+public final class LibbpfSyscallRecorder implements SyscallRecorder {
+  /** The compiled program, packaged next to this class. */
+  public static final String OBJECT_RESOURCE = "syscall_recorder.bpf.o";
+
+  static final String RECORDING_PROGRAM = "record_syscall";
+  static final String FLOOR_PROGRAM = "do_nothing";
+  private static final int SYSCALL_BITS = 1024;
+  private static final int RECORDING_SIZE = SYSCALL_BITS / 8 + 8 + 4 * 4;
+  private static final int CONFIG_SIZE = 24;
+  private static final int FLAG_OVERFLOW = 1;
+  private static final long BPF_ANY = 0;
+  private static final int ENOENT = 2;
+
+  private final Libbpf lib;
+  private final Runtime runtime;
+  private final Pointer objectBytes;
+  private final Pointer object;
+  private final String programName;
+  private final RecorderSettings settings;
+  private final int recordingsFd;
+  private final int trackedFd;
+  private final int configFd;
+  private final Pointer key;
+  private final Pointer nextKey;
+  private final Pointer value;
+  private Pointer link;
+
+  /**
+   * What the kernel program needs to know: the two mount namespaces it never records and this
+   * architecture's execve numbers.
+   */
+  public record RecorderSettings(long hostMountNamespace, long ownMountNamespace, int execveNumber, int execveatNumber) {}
+
+  private LibbpfSyscallRecorder(Libbpf lib, String programName, RecorderSettings settings) {
+    this.lib = lib;
+    this.runtime = Runtime.getRuntime(lib);
+    this.programName = programName;
+    this.settings = settings;
+    byte[] elf = readObject();
+    this.objectBytes = Memory.allocateDirect(runtime, elf.length);
+    objectBytes.put(0, elf, 0, elf.length);
+    this.object = lib.bpf_object__open_mem(objectBytes, elf.length, null);
+    if (object == null || object.address() == 0) {
+      throw new BpfException("libbpf could not open " + OBJECT_RESOURCE + ": " + strerror(-LastError.getLastError(runtime)));
+    }
+    try {
+      for (String name : List.of(RECORDING_PROGRAM, FLOOR_PROGRAM)) {
+        lib.bpf_program__set_autoload(program(name), name.equals(programName));
+      }
+      int loaded = lib.bpf_object__load(object);
+      if (loaded != 0) {
+        throw new BpfException("the kernel refused the BPF program (libbpf printed the verifier log above): " + strerror(loaded));
+      }
+      this.recordingsFd = mapFd("recordings");
+      this.trackedFd = mapFd("tracked");
+      this.configFd = mapFd("config");
+    } catch (RuntimeException e) {
+      lib.bpf_object__close(object);
+      throw e;
+    }
+    this.key = Memory.allocateDirect(runtime, 8);
+    this.nextKey = Memory.allocateDirect(runtime, 8);
+    this.value = Memory.allocateDirect(runtime, Math.max(RECORDING_SIZE, CONFIG_SIZE));
+  }
+
+  /** Loads libbpf.so.1; throws {@link UnsatisfiedLinkError} when it is not installed. */
+  public static Libbpf loadLibrary() {
+    return LibraryLoader.create(Libbpf.class).failImmediately().load("libbpf.so.1");
+  }
+
+  /** Opens and loads the recording program, not yet attached. */
+  public static LibbpfSyscallRecorder load(Libbpf lib, RecorderSettings settings) {
+    return new LibbpfSyscallRecorder(lib, RECORDING_PROGRAM, settings);
+  }
+
+  /**
+   * Loads only the program that does nothing, for benchmarks: attached, it costs what any program on
+   * {@code sys_enter} costs.
+   */
+  public static LibbpfSyscallRecorder loadFloor(Libbpf lib, RecorderSettings settings) {
+    return new LibbpfSyscallRecorder(lib, FLOOR_PROGRAM, settings);
+  }
+
+  @Override
+  public String version() {
+    return "libbpf " + lib.libbpf_major_version() + "." + lib.libbpf_minor_version();
+  }
+
+  @Override
+  public synchronized void start(boolean trackedOnly) {
+    if (link != null) {
+      throw new IllegalStateException("the recorder is already started");
+    }
+    writeConfig(trackedOnly);
+    Pointer attached = lib.bpf_program__attach(program(programName));
+    if (attached == null || attached.address() == 0) {
+      throw new BpfException("could not attach " + programName + " to sys_enter: " + strerror(-LastError.getLastError(runtime)));
+    }
+    link = attached;
+  }
+
+  private void writeConfig(boolean trackedOnly) {
+    value.putInt(0, (int) settings.hostMountNamespace());
+    value.putInt(4, (int) settings.ownMountNamespace());
+    value.putInt(8, settings.execveNumber());
+    value.putInt(12, settings.execveatNumber());
+    value.putInt(16, trackedOnly ? 1 : 0);
+    value.putInt(20, 0);
+    key.putInt(0, 0);
+    check(lib.bpf_map_update_elem(configFd, key, value, BPF_ANY), "write the recorder's config");
+  }
+
+  @Override
+  public synchronized void track(long mountNamespace) {
+    key.putInt(0, (int) mountNamespace);
+    value.putByte(0, (byte) 1);
+    check(lib.bpf_map_update_elem(trackedFd, key, value, BPF_ANY), "track mount namespace " + mountNamespace);
+  }
+
+  @Override
+  public synchronized void untrack(long mountNamespace) {
+    key.putInt(0, (int) mountNamespace);
+    int result = lib.bpf_map_delete_elem(trackedFd, key);
+    if (result != -ENOENT) {
+      check(result, "untrack mount namespace " + mountNamespace);
+    }
+  }
+
+  @Override
+  public synchronized List<MountNamespaceRecording> recordings() {
+    List<Long> ids = new ArrayList<>();
+    Pointer previous = null;
+    while (lib.bpf_map_get_next_key(recordingsFd, previous, nextKey) == 0) {
+      ids.add(nextKey.getLong(0));
+      key.putLong(0, nextKey.getLong(0));
+      previous = key;
+    }
+    List<MountNamespaceRecording> all = new ArrayList<>();
+    for (long id : ids) {
+      key.putLong(0, id);
+      int result = lib.bpf_map_lookup_elem(recordingsFd, key, value);
+      if (result == -ENOENT) {
+        continue; // dropped by the LRU map meanwhile
+      }
+      check(result, "read the recording of namespace id " + id);
+      all.add(decode(id));
+    }
+    return all;
+  }
+
+  @Override
+  public synchronized void forget(MountNamespaceRecording recording) {
+    key.putLong(0, recording.namespaceId());
+    int result = lib.bpf_map_delete_elem(recordingsFd, key);
+    if (result != -ENOENT) {
+      check(result, "forget the recording of mount namespace " + recording.mountNamespace());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (link != null) {
+      lib.bpf_link__destroy(link);
+      link = null;
+    }
+    lib.bpf_object__close(object);
+  }
+
+  private MountNamespaceRecording decode(long namespaceId) {
+    long[] words = new long[SYSCALL_BITS / 64];
+    for (int i = 0; i < words.length; i++) {
+      words[i] = value.getLong(i * 8L);
+    }
+    int at = SYSCALL_BITS / 8;
+    long cgroupId = value.getLong(at);
+    long mountNamespace = Integer.toUnsignedLong(value.getInt(at + 8));
+    long firstPid = Integer.toUnsignedLong(value.getInt(at + 12));
+    int flags = value.getInt(at + 16);
+    return new MountNamespaceRecording(namespaceId, mountNamespace, BitSet.valueOf(words), firstPid, cgroupId,
+        (flags & FLAG_OVERFLOW) != 0);
+  }
+
+  private Pointer program(String name) {
+    Pointer program = lib.bpf_object__find_program_by_name(object, name);
+    if (program == null || program.address() == 0) {
+      throw new BpfException(OBJECT_RESOURCE + " has no program " + name);
+    }
+    return program;
+  }
+
+  private int mapFd(String name) {
+    Pointer map = lib.bpf_object__find_map_by_name(object, name);
+    if (map == null || map.address() == 0) {
+      throw new BpfException(OBJECT_RESOURCE + " has no map " + name);
+    }
+    return lib.bpf_map__fd(map);
+  }
+
+  private void check(int result, String what) {
+    if (result != 0) {
+      throw new BpfException("could not " + what + ": " + strerror(result));
+    }
+  }
+
+  private String strerror(int error) {
+    Pointer buffer = Memory.allocateDirect(runtime, 256);
+    lib.libbpf_strerror(error, buffer, 256);
+    return buffer.getString(0) + " (" + error + ")";
+  }
+
+  private static byte[] readObject() {
+    try (InputStream in = LibbpfSyscallRecorder.class.getResourceAsStream(OBJECT_RESOURCE)) {
+      if (in == null) {
+        throw new BpfException(OBJECT_RESOURCE + " is missing from the classpath (the host module's build compiles it with clang)");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new BpfException("cannot read " + OBJECT_RESOURCE + ": " + e);
+    }
+  }
+
+  /** A libbpf or kernel refusal, with libbpf's words for it. */
+  public static final class BpfException extends RuntimeException {
+    public BpfException(String message) {
+      super(message);
+    }
+  }
+}
