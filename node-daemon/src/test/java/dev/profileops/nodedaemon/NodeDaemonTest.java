@@ -14,12 +14,9 @@ import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.api.seccomp.SyscallRule;
 import dev.profileops.nodedaemon.seccomp.OciSeccompJson;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +53,8 @@ class NodeDaemonTest {
 
   @BeforeEach
   void installCrds() {
-    client.apiextensions().v1().customResourceDefinitions().resource(crdWithStatus(SeccompProfile.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(crdWithStatus(SecurityProfileNodeStatus.class)).create();
+    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SeccompProfile.class)).create();
+    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
   }
 
   @AfterEach
@@ -447,13 +444,4 @@ class NodeDaemonTest {
     return profile;
   }
 
-  private static CustomResourceDefinition crdWithStatus(Class<? extends CustomResource<?, ?>> type) {
-    return CustomResourceDefinitionContext.v1CRDFromCustomResourceType(type)
-        .editSpec()
-        .editFirstVersion()
-        .withNewSubresources().withNewStatus().endStatus().endSubresources()
-        .endVersion()
-        .endSpec()
-        .build();
-  }
 }

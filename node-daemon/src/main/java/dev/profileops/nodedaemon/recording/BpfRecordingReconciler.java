@@ -64,6 +64,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
   private final Set<String> explained = ConcurrentHashMap.newKeySet();
   private volatile SyscallRecorder recorder;
   private volatile InformerEventSource<Pod, ProfileRecording> pods;
+  private boolean fieldSelector = true;
 
   /**
    * @param recorders makes the started recorder (or the unsupported stand-in) on first use
@@ -78,6 +79,16 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     this.clock = clock;
   }
 
+  /**
+   * Watches every pod and keeps this node's, instead of asking the API server for this node's pods
+   * only ({@code spec.nodeName}): for API servers without field selectors on watches (fabric8's mock).
+   * Call before the controller starts.
+   */
+  public BpfRecordingReconciler withoutFieldSelector() {
+    this.fieldSelector = false;
+    return this;
+  }
+
   /** Containers being recorded now, for status and tests. */
   public Set<RecordedContainer> recordedContainers() {
     return Set.copyOf(recording.values());
@@ -88,15 +99,16 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     var recordings = context.getPrimaryCache();
     var configuration = InformerEventSourceConfiguration.from(Pod.class, ProfileRecording.class)
         .withName("pods-on-node")
-        // Only this node's pods reach the daemon; the filter covers servers that ignore the selector.
-        .withFieldSelector(new FieldSelector(new FieldSelector.Field("spec.nodeName", nodeName)))
-        .withGenericFilter(pod -> pod.getSpec() != null && nodeName.equals(pod.getSpec().getNodeName()))
+        .withGenericFilter(this::onThisNode)
         .withSecondaryToPrimaryMapper(pod -> recordings.list(pod.getMetadata().getNamespace())
             .filter(r -> selects(r, pod))
             .map(ResourceID::fromResource)
-            .collect(Collectors.toSet()))
-        .build();
-    pods = new InformerEventSource<>(configuration, context);
+            .collect(Collectors.toSet()));
+    if (fieldSelector) {
+      // Only this node's pods reach the daemon, not every pod of the cluster.
+      configuration.withFieldSelector(new FieldSelector(new FieldSelector.Field("spec.nodeName", nodeName)));
+    }
+    pods = new InformerEventSource<>(configuration.build(), context);
     return List.of(pods);
   }
 
@@ -117,7 +129,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     Instant now = clock.instant();
     Set<RecordedContainer.Key> running = new HashSet<>();
     boolean waiting = false;
-    for (Pod pod : pods.list(namespace, pod -> selects(profileRecording, pod)).toList()) {
+    for (Pod pod : pods.list(namespace, pod -> onThisNode(pod) && selects(profileRecording, pod)).toList()) {
       for (ContainerStatus status : containerStatuses(pod)) {
         if (!wanted(profileRecording.getSpec(), status.getName())) {
           continue;
@@ -237,6 +249,10 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     if (explained.add(id + ":" + why)) {
       log.info("ProfileRecording {} is not recorded by this node's BPF recorder: {}", id, why);
     }
+  }
+
+  private boolean onThisNode(Pod pod) {
+    return pod.getSpec() != null && nodeName.equals(pod.getSpec().getNodeName());
   }
 
   static boolean selects(ProfileRecording profileRecording, Pod pod) {
