@@ -4,9 +4,9 @@
  * per mount namespace, kept in the kernel. User space reads a namespace's bitmap when it wants it;
  * no event ever goes to user space per syscall.
  *
- * A namespace's recording starts at the first execve(at) seen inside it, so what a container runtime
- * does in the new namespace before it hands over to the workload (runc init: mounts, pivot_root,
- * loading the seccomp filter) is not recorded.
+ * A namespace's recording starts at the first successful execve(at) inside it (sched_process_exec),
+ * so what a container runtime does in the new namespace before it hands over to the workload (runc
+ * init: mounts, pivot_root, loading the seccomp filter) is not recorded, nor a failed exec's path.
  *
  * CO-RE without vmlinux.h: the three kernel structs walked below are declared here with only the
  * fields read, and preserve_access_index makes libbpf relocate their offsets against the running
@@ -56,9 +56,9 @@ struct task_struct {
 
 struct recording {
 	__u64 syscalls[SYSCALL_BITS / 64];
-	__u64 cgroup_id;  /* cgroup v2 id of the process that made the first execve */
+	__u64 cgroup_id;  /* cgroup v2 id of that process */
 	__u32 mntns;      /* the namespace's inode number, as in /proc/PID/ns/mnt */
-	__u32 first_pid;  /* thread group id that made the first execve */
+	__u32 first_pid;  /* the process whose exec started the recording */
 	__u32 flags;
 	__u32 unused;
 };
@@ -66,8 +66,6 @@ struct recording {
 /* Set by user space after load, before attach. */
 struct recorder_config {
 	__u32 excluded_mntns[2];  /* the host's mount namespace and the recorder's own */
-	__s32 execve_nr;          /* this architecture's numbers, from libseccomp */
-	__s32 execveat_nr;
 	__u32 tracked_only;       /* 1: only namespaces whose inode is in "tracked" are recorded */
 	__u32 unused;
 };
@@ -105,11 +103,47 @@ static __always_inline __u64 namespace_id(struct mnt_namespace *ns)
 	return (__u64)ns;
 }
 
-static __always_inline int is_execve(const struct recorder_config *cfg, long id)
+/* The mount namespace of the current task, or NULL for the two never recorded. */
+static __always_inline struct mnt_namespace *recorded_namespace(const struct recorder_config *cfg)
 {
-	return id == cfg->execve_nr || id == cfg->execveat_nr;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mnt_namespace *ns = task->nsproxy->mnt_ns;
+	__u32 inum = ns->ns.inum;
+	if (inum == cfg->excluded_mntns[0] || inum == cfg->excluded_mntns[1] || inum == 0)
+		return NULL;
+	return ns;
 }
 
+/* A successful exec: the first one in a namespace starts its recording. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(start_recording, struct task_struct *p, int old_pid, void *bprm)
+{
+	__u32 zero = 0;
+	struct recorder_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!cfg)
+		return 0;
+	struct mnt_namespace *ns = recorded_namespace(cfg);
+	if (!ns)
+		return 0;
+	__u64 key = namespace_id(ns);
+	if (bpf_map_lookup_elem(&recordings, &key))
+		return 0;
+	__u32 inum = ns->ns.inum;
+	if (cfg->tracked_only) {
+		if (!bpf_map_lookup_elem(&tracked, &inum))
+			return 0;
+		/* One namespace per request: a later one given the same inode is not asked for. */
+		bpf_map_delete_elem(&tracked, &inum);
+	}
+	struct recording fresh = {};
+	fresh.mntns = inum;
+	fresh.cgroup_id = bpf_get_current_cgroup_id();
+	fresh.first_pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_map_update_elem(&recordings, &key, &fresh, BPF_NOEXIST);  /* fails quietly when full */
+	return 0;
+}
+
+/* Every syscall: one bit in its namespace's recording, if it has one. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(record_syscall, struct pt_regs *regs, long id)
 {
@@ -117,34 +151,13 @@ int BPF_PROG(record_syscall, struct pt_regs *regs, long id)
 	struct recorder_config *cfg = bpf_map_lookup_elem(&config, &zero);
 	if (!cfg)
 		return 0;
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct mnt_namespace *ns = task->nsproxy->mnt_ns;
-	__u32 mntns = ns->ns.inum;
-	if (mntns == cfg->excluded_mntns[0] || mntns == cfg->excluded_mntns[1] || mntns == 0)
+	struct mnt_namespace *ns = recorded_namespace(cfg);
+	if (!ns)
 		return 0;
-
 	__u64 key = namespace_id(ns);
 	struct recording *rec = bpf_map_lookup_elem(&recordings, &key);
-	if (!rec) {
-		/* Recording starts at the namespace's first execve: the workload, after the runtime. */
-		if (!is_execve(cfg, id))
-			return 0;
-		if (cfg->tracked_only) {
-			if (!bpf_map_lookup_elem(&tracked, &mntns))
-				return 0;
-			/* One namespace per request: a later one given the same inode is not asked for. */
-			bpf_map_delete_elem(&tracked, &mntns);
-		}
-		struct recording fresh = {};
-		fresh.mntns = mntns;
-		fresh.cgroup_id = bpf_get_current_cgroup_id();
-		fresh.first_pid = bpf_get_current_pid_tgid() >> 32;
-		if (id >= 0 && id < SYSCALL_BITS)
-			fresh.syscalls[id >> 6] = 1ull << (id & 63);
-		bpf_map_update_elem(&recordings, &key, &fresh, BPF_NOEXIST);
+	if (!rec)
 		return 0;
-	}
-
 	if (id < 0 || id >= SYSCALL_BITS) {
 		if (!(rec->flags & RECORDING_OVERFLOW))
 			__sync_fetch_and_or(&rec->flags, RECORDING_OVERFLOW);

@@ -42,17 +42,15 @@ public final class FakeSyscallRecorder implements SyscallRecorder {
     tracked.remove(mountNamespace);
   }
 
-  /** A new namespace with this inode number (an old one with it is dead), its first execve by {@code pid}. */
-  public synchronized void exec(long mountNamespace, long pid, int execveNumber) {
+  /** A new namespace with this inode number (an old one with it is dead), its first exec by {@code pid}. */
+  public synchronized void exec(long mountNamespace, long pid) {
     requireRecording();
     long id = nextNamespaceId++;
     liveNamespaceIds.put(mountNamespace, id);
     if (trackedOnly && !tracked.remove(mountNamespace)) {
       return;
     }
-    BitSet bits = new BitSet();
-    bits.set(execveNumber);
-    recordings.put(id, new MountNamespaceRecording(id, mountNamespace, bits, pid, 0, false));
+    recordings.put(id, new MountNamespaceRecording(id, mountNamespace, new BitSet(), pid, 0, false));
   }
 
   /** As if the live namespace of this inode number made these syscalls. */

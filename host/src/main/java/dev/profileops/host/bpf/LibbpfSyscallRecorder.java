@@ -12,19 +12,21 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * {@link SyscallRecorder} backed by the BPF program {@code syscall_recorder.bpf.c} (built into this
- * jar by the host module's build), loaded and attached to {@code tp_btf/sys_enter} through libbpf.
+ * {@link SyscallRecorder} backed by the BPF programs of {@code syscall_recorder.bpf.c} (built into this
+ * jar by the host module's build), loaded and attached through libbpf: {@code start_recording} on
+ * {@code tp_btf/sched_process_exec}, {@code record_syscall} on {@code tp_btf/sys_enter}.
  * Each call reads or writes the kernel's {@code recordings} map directly; nothing is buffered here.
  */
 public final class LibbpfSyscallRecorder implements SyscallRecorder {
   /** The compiled program, packaged next to this class. */
   public static final String OBJECT_RESOURCE = "syscall_recorder.bpf.o";
 
-  static final String RECORDING_PROGRAM = "record_syscall";
-  static final String FLOOR_PROGRAM = "do_nothing";
+  static final List<String> RECORDING_PROGRAMS = List.of("start_recording", "record_syscall");
+  static final List<String> FLOOR_PROGRAMS = List.of("do_nothing");
+  private static final List<String> ALL_PROGRAMS = List.of("start_recording", "record_syscall", "do_nothing");
   private static final int SYSCALL_BITS = 1024;
   private static final int RECORDING_SIZE = SYSCALL_BITS / 8 + 8 + 4 * 4;
-  private static final int CONFIG_SIZE = 24;
+  private static final int CONFIG_SIZE = 16;
   private static final int FLAG_OVERFLOW = 1;
   private static final long BPF_ANY = 0;
   private static final int ENOENT = 2;
@@ -33,7 +35,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
   private final Runtime runtime;
   private final Pointer objectBytes;
   private final Pointer object;
-  private final String programName;
+  private final List<String> programNames;
   private final RecorderSettings settings;
   private final int recordingsFd;
   private final int trackedFd;
@@ -41,18 +43,15 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
   private final Pointer key;
   private final Pointer nextKey;
   private final Pointer value;
-  private Pointer link;
+  private final List<Pointer> links = new ArrayList<>();
 
-  /**
-   * What the kernel program needs to know: the two mount namespaces it never records and this
-   * architecture's execve numbers.
-   */
-  public record RecorderSettings(long hostMountNamespace, long ownMountNamespace, int execveNumber, int execveatNumber) {}
+  /** What the kernel program needs to know: the two mount namespaces it never records. */
+  public record RecorderSettings(long hostMountNamespace, long ownMountNamespace) {}
 
-  private LibbpfSyscallRecorder(Libbpf lib, String programName, RecorderSettings settings) {
+  private LibbpfSyscallRecorder(Libbpf lib, List<String> programNames, RecorderSettings settings) {
     this.lib = lib;
     this.runtime = Runtime.getRuntime(lib);
-    this.programName = programName;
+    this.programNames = programNames;
     this.settings = settings;
     byte[] elf = readObject();
     this.objectBytes = Memory.allocateDirect(runtime, elf.length);
@@ -62,8 +61,8 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
       throw new BpfException("libbpf could not open " + OBJECT_RESOURCE + ": " + strerror(-LastError.getLastError(runtime)));
     }
     try {
-      for (String name : List.of(RECORDING_PROGRAM, FLOOR_PROGRAM)) {
-        lib.bpf_program__set_autoload(program(name), name.equals(programName));
+      for (String name : ALL_PROGRAMS) {
+        lib.bpf_program__set_autoload(program(name), programNames.contains(name));
       }
       int loaded = lib.bpf_object__load(object);
       if (loaded != 0) {
@@ -88,7 +87,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   /** Opens and loads the recording program, not yet attached. */
   public static LibbpfSyscallRecorder load(Libbpf lib, RecorderSettings settings) {
-    return new LibbpfSyscallRecorder(lib, RECORDING_PROGRAM, settings);
+    return new LibbpfSyscallRecorder(lib, RECORDING_PROGRAMS, settings);
   }
 
   /**
@@ -96,7 +95,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
    * {@code sys_enter} costs.
    */
   public static LibbpfSyscallRecorder loadFloor(Libbpf lib, RecorderSettings settings) {
-    return new LibbpfSyscallRecorder(lib, FLOOR_PROGRAM, settings);
+    return new LibbpfSyscallRecorder(lib, FLOOR_PROGRAMS, settings);
   }
 
   @Override
@@ -106,24 +105,33 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   @Override
   public synchronized void start(boolean trackedOnly) {
-    if (link != null) {
+    if (!links.isEmpty()) {
       throw new IllegalStateException("the recorder is already started");
     }
     writeConfig(trackedOnly);
-    Pointer attached = lib.bpf_program__attach(program(programName));
-    if (attached == null || attached.address() == 0) {
-      throw new BpfException("could not attach " + programName + " to sys_enter: " + strerror(-LastError.getLastError(runtime)));
+    for (String name : programNames) {
+      Pointer attached = lib.bpf_program__attach(program(name));
+      if (attached == null || attached.address() == 0) {
+        String error = strerror(-LastError.getLastError(runtime));
+        detach();
+        throw new BpfException("could not attach " + name + ": " + error);
+      }
+      links.add(attached);
     }
-    link = attached;
+  }
+
+  private void detach() {
+    for (Pointer link : links) {
+      lib.bpf_link__destroy(link);
+    }
+    links.clear();
   }
 
   private void writeConfig(boolean trackedOnly) {
     value.putInt(0, (int) settings.hostMountNamespace());
     value.putInt(4, (int) settings.ownMountNamespace());
-    value.putInt(8, settings.execveNumber());
-    value.putInt(12, settings.execveatNumber());
-    value.putInt(16, trackedOnly ? 1 : 0);
-    value.putInt(20, 0);
+    value.putInt(8, trackedOnly ? 1 : 0);
+    value.putInt(12, 0);
     key.putInt(0, 0);
     check(lib.bpf_map_update_elem(configFd, key, value, BPF_ANY), "write the recorder's config");
   }
@@ -177,10 +185,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   @Override
   public synchronized void close() {
-    if (link != null) {
-      lib.bpf_link__destroy(link);
-      link = null;
-    }
+    detach();
     lib.bpf_object__close(object);
   }
 

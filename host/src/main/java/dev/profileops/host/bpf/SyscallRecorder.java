@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Records, per mount namespace, which syscalls its processes make, from the first execve seen inside
- * that namespace (where a container runtime hands over to the workload). The host's mount namespace
+ * Records, per mount namespace, which syscalls its processes make, from the first successful exec
+ * inside that namespace (where a container runtime hands over to the workload; the execve itself is
+ * not recorded). The host's mount namespace
  * and the recorder's own are never recorded. A recording stays readable after the namespace's
  * processes have exited, until {@link #forget} (or until the kernel map, when full, drops the
  * recordings longest untouched).
@@ -28,8 +29,8 @@ public interface SyscallRecorder extends AutoCloseable {
   void start(boolean trackedOnly);
 
   /**
-   * Records the mount namespace of this inode number from its first execve. One request is one
-   * namespace: the request is used up by that execve, so a later namespace given the same inode
+   * Records the mount namespace of this inode number from its first exec. One request is one
+   * namespace: the request is used up by that exec, so a later namespace given the same inode
    * number is not recorded.
    */
   void track(long mountNamespace);
@@ -44,7 +45,7 @@ public interface SyscallRecorder extends AutoCloseable {
   void forget(MountNamespaceRecording recording);
 
   /**
-   * The recording of the namespace whose first execve process {@code pid} made: for {@code runc}, the
+   * The recording of the namespace whose first exec process {@code pid} made: for {@code runc}, the
    * container's init pid; for {@code unshare COMMAND}, unshare's pid. Inode numbers and pids are both
    * reused, the two together name one namespace.
    */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +15,7 @@ import java.util.regex.Pattern;
  * libbpf missing, or the kernel refusing the program.
  */
 public final class SyscallRecorders {
-  /** tp_btf programs, bpf_get_current_task_btf (5.11) and BPF atomic or (5.12). */
+  /** tp_btf programs and bpf_get_current_task_btf (5.11), BPF atomic or (5.12). */
   static final int[] MINIMUM_KERNEL = {5, 12};
 
   private final Path sys;
@@ -45,7 +44,7 @@ public final class SyscallRecorders {
     }
     LibbpfSyscallRecorder recorder = null;
     try {
-      recorder = LibbpfSyscallRecorder.load(lib, settings(syscalls));
+      recorder = LibbpfSyscallRecorder.load(lib, settings());
       recorder.start(trackedOnly);
       return recorder;
     } catch (RuntimeException e) {
@@ -56,14 +55,21 @@ public final class SyscallRecorders {
     }
   }
 
-  /** What the kernel program is told: the namespaces never recorded, this architecture's execve numbers. */
-  public LibbpfSyscallRecorder.RecorderSettings settings(SyscallTable syscalls) {
-    String arch = syscalls.nativeArchitecture();
+  /** libbpf's version, e.g. {@code libbpf 1.1}, or why the library cannot be loaded. */
+  public static String libbpfVersion() {
+    try {
+      Libbpf lib = LibbpfSyscallRecorder.loadLibrary();
+      return "libbpf " + lib.libbpf_major_version() + "." + lib.libbpf_minor_version();
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      return "libbpf unavailable (libbpf.so.1 could not be loaded; install the libbpf1 package)";
+    }
+  }
+
+  /** What the kernel program is told: the namespaces never recorded. */
+  public LibbpfSyscallRecorder.RecorderSettings settings() {
     return new LibbpfSyscallRecorder.RecorderSettings(
         proc.hostMountNamespace().orElseThrow(() -> new IllegalStateException("cannot read /proc/self/ns/mnt")),
-        proc.ownMountNamespace().orElseThrow(() -> new IllegalStateException("cannot read /proc/self/ns/mnt")),
-        syscalls.number(arch, "execve").orElseThrow(),
-        syscalls.number(arch, "execveat").orElseThrow());
+        proc.ownMountNamespace().orElseThrow(() -> new IllegalStateException("cannot read /proc/self/ns/mnt")));
   }
 
   /** Why the BPF recorder cannot run here, or empty when it may. */
@@ -92,11 +98,6 @@ public final class SyscallRecorders {
     }
     if (!syscalls.available()) {
       return Optional.of("syscall numbers cannot be named: libseccomp " + syscalls.version());
-    }
-    String arch = syscalls.nativeArchitecture();
-    OptionalInt execve = syscalls.number(arch, "execve");
-    if (execve.isEmpty() || execve.getAsInt() < 0) {
-      return Optional.of("libseccomp does not know execve on " + arch);
     }
     if (proc.ownMountNamespace().isEmpty()) {
       return Optional.of("cannot read /proc/self/ns/mnt (is /proc mounted?)");

@@ -40,12 +40,20 @@ class LibbpfSyscallRecorderTest {
     MountNamespaceRecording recording = recordingOf(process);
 
     assertThat(recording.overflow()).isFalse();
-    assertThat(recording.syscallNumbers().get(nr("execve"))).isTrue();
     assertThat(recording.syscallNumbers().get(nr("chroot"))).isTrue();
     assertThat(recording.syscallNumbers().get(nr("unshare"))).as("unshare came before the execve").isFalse();
     assertThat(recording.syscallNumbers().get(nr("mount"))).as("mount came before the execve").isFalse();
     recorder.forget(recording);
     assertThat(recorder.recordings()).doesNotContain(recording);
+  }
+
+  @Test
+  void aFailedExecStartsNoRecording() throws Exception {
+    Process process = start("unshare", "--mount", "/nonexistent/command");
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).isNotZero();
+    assertThat(recorder.recordings()).noneMatch(r -> r.firstPid() == process.pid());
   }
 
   @Test
