@@ -87,7 +87,7 @@ class BpfRecordingReconcilerTest {
     client.resource(recording("web", MergeStrategy.Containers)).create();
     // A container the runtime started: its init (pid 4242) made its first execve in mount namespace 900.
     processes.put("c0ffee01", new ContainerLocator.ContainerProcess(4242, 900));
-    recorder.exec(900, 4242, nr("execve"));
+    recorder.exec(900, 4242);
     client.resource(pod("web-1", "app=web", "nginx", "containerd://c0ffee01", true)).create();
     await().atMost(WAIT).untilAsserted(() -> assertThat(finalizers("web")).contains("node-a.recording.profileops.dev/published"));
     recorder.saw(900, nr("read"), nr("exit_group"));
@@ -120,8 +120,8 @@ class BpfRecordingReconcilerTest {
     client.resource(recording).create();
     processes.put("beef0001", new ContainerLocator.ContainerProcess(7, 901));
     processes.put("beef0002", new ContainerLocator.ContainerProcess(8, 902));
-    recorder.exec(901, 7, nr("execve"));
-    recorder.exec(902, 8, nr("execve"));
+    recorder.exec(901, 7);
+    recorder.exec(902, 8);
     Pod pod = pod("api-1", "app=api", "server", "cri-o://beef0001", true);
     // A second container the recording's container filter leaves out.
     pod.getSpec().getContainers().add(new ContainerBuilder().withName("sidecar").build());
