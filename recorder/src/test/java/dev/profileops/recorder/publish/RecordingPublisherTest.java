@@ -3,14 +3,20 @@ package dev.profileops.recorder.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.host.seccomp.FakeSyscallTable;
+import dev.profileops.recorder.forge.PullRequestRef;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
+import dev.profileops.syncer.forge.Forge;
 import dev.profileops.testsupport.GitDaemonServer;
 import dev.profileops.testsupport.GitWorkTree;
+import dev.profileops.testsupport.RecordingForgeServer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -196,6 +202,40 @@ class RecordingPublisherTest {
     assertThat(server("for-each-ref", "--format=%(refname)", "refs/heads")).isEqualTo("refs/heads/main");
     assertThat(RecordingPublisher.agitOptions("t", "line one\nline two"))
         .containsExactly("title=t", "description={base64}bGluZSBvbmUKbGluZSB0d28=", "force-push=true");
+  }
+
+  @Test
+  void opensThePullRequestThroughTheForgeApiAfterThePushAndUpdatesItOnTheNextRecording() throws Exception {
+    try (RecordingForgeServer forge = new RecordingForgeServer()) {
+      forge.answer(200, "[]").answer(201, "{\"number\":42,\"html_url\":\"https://github.example/team/profiles/pull/42\"}")
+          .answer(200, "[{\"number\":42,\"html_url\":\"https://github.example/team/profiles/pull/42\"}]")
+          .answer(200, "{\"number\":42,\"html_url\":\"https://github.example/team/profiles/pull/42\"}");
+      PullRequestTarget github = new PullRequestTarget.ForgeApi(Forge.GITHUB, "ghp_publisherTestToken", Optional.of(forge.baseUri()));
+      RecordingPublisher publisher = publisher();
+
+      PublishResult first = publisher.publish(PublishRequest.builder(url, "rec", "nginx").pullRequest(github)
+          .profiles(List.of(profile("nginx", List.of("read", "write", "openat")))).build());
+      PublishResult second = publisher.publish(PublishRequest.builder(url, "rec", "nginx").pullRequest(github)
+          .profiles(List.of(profile("nginx", List.of("read", "write", "futex")))).build());
+
+      assertThat(first.pullRequest()).contains(new PullRequestRef(42, "https://github.example/team/profiles/pull/42", true));
+      assertThat(second.pullRequest()).contains(new PullRequestRef(42, "https://github.example/team/profiles/pull/42", false));
+      assertThat(forge.takeRequest().rawQuery()).isEqualTo("head=team%3Aprofileops%2Frecording%2Frec-nginx&state=open");
+      RecordingForgeServer.Recorded create = forge.takeRequest();
+      assertThat(create.method()).isEqualTo("POST");
+      assertThat(create.rawPath()).isEqualTo("/repos/team/profiles/pulls");
+      JsonNode body = new ObjectMapper().readTree(create.body());
+      assertThat(body.get("head").asText()).isEqualTo("profileops/recording/rec-nginx");
+      assertThat(body.get("base").asText()).isEqualTo("main");
+      assertThat(body.get("title").asText()).isEqualTo("Recorded seccomp profile rec-nginx (+1 -1 syscalls)");
+      assertThat(body.get("body").asText()).contains("| `openat` | added |", "| `ptrace` | removed |", "seccomp/web.yaml");
+      forge.takeRequest();
+      RecordingForgeServer.Recorded update = forge.takeRequest();
+      assertThat(update.method()).isEqualTo("PATCH");
+      assertThat(update.rawPath()).isEqualTo("/repos/team/profiles/pulls/42");
+      assertThat(new ObjectMapper().readTree(update.body()).get("body").asText()).contains("| `futex` | added |");
+      assertThat(server("rev-parse", "refs/heads/profileops/recording/rec-nginx")).isEqualTo(second.commit().orElseThrow());
+    }
   }
 
   @Test
