@@ -3,11 +3,13 @@ package dev.profileops.recorder.publish;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.syncer.source.LoadedObject;
+import dev.profileops.syncer.source.ParseCache;
 import dev.profileops.syncer.source.RepositoryLoader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds each seccomp profile's file in a checked-out profile repository, with the syncer's own reader
@@ -20,6 +22,8 @@ public final class ProfileLocator {
   public static final String DEFAULT_DIRECTORY = "seccomp";
 
   private final RepositoryLoader loader;
+  /** Per work tree: a publish after a small change re-reads only the files that changed. */
+  private final Map<Path, ParseCache> caches = new ConcurrentHashMap<>();
 
   public ProfileLocator(SyscallTable syscalls) {
     this.loader = new RepositoryLoader(syscalls);
@@ -28,7 +32,8 @@ public final class ProfileLocator {
   public ProfileLocations locate(Path workTree) {
     Map<String, LoadedObject> profiles = new HashMap<>();
     TreeMap<String, Integer> perDirectory = new TreeMap<>();
-    for (LoadedObject object : loader.load(workTree).objects()) {
+    ParseCache cache = caches.computeIfAbsent(workTree.toAbsolutePath().normalize(), p -> new ParseCache());
+    for (LoadedObject object : loader.load(workTree, cache).objects()) {
       if (!SeccompProfile.KIND.equals(object.kind())) {
         continue;
       }

@@ -10,7 +10,8 @@ import java.util.Optional;
  * What a recording's publish needs from a Secret: how to push (the same keys a ProfileSource's Secret
  * has: {@code username}+{@code password} or {@code bearerToken} for https, {@code identity} and
  * {@code known_hosts} for ssh) and the forge API token ({@value #FORGE_TOKEN}, else {@code bearerToken}).
- * Values are never logged; {@link #toString()} does not show them.
+ * Values are never logged; {@link #toString()} does not show them. Close {@link #transport()} after
+ * publishing: for ssh it deletes the files the identity and known hosts were written to.
  */
 public record PublishCredentials(GitTransport transport, Optional<String> forgeToken) {
   public static final String FORGE_TOKEN = "forgeToken";
