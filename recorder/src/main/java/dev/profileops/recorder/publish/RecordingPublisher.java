@@ -93,48 +93,56 @@ public final class RecordingPublisher {
         .depth(1)
         .timeout(timeout)
         .call();
-    ProfileLocations locations = locator.locate(workTree);
+    Plan plan = plan(locator.locate(workTree), request);
+    PushRecordingBranchCommand push = new PushRecordingBranchCommand(workTree, request.repositoryUrl(), request.branch())
+        .transport(request.transport())
+        .author(author)
+        .timeout(timeout)
+        .message(PullRequestDescription.commitMessage(request, plan.diffs()));
+    plan.perFile().forEach((file, placements) -> push.file(file, contentOf(workTree, file, placements)));
+    String title = PullRequestDescription.title(request, plan.diffs());
+    String description = PullRequestDescription.markdown(request, plan.diffs(), plan.files());
+    boolean agit = request.pullRequest().orElse(null) instanceof PullRequestTarget.AGit;
+    if (agit) {
+      push.pushTo(agitRef(request)).pushOptions(agitOptions(agitTopic(request), title, description));
+    }
+    BranchResult branch = push.call();
+    if (branch.commit().isEmpty()) {
+      LOG.info("{}: the repository already holds what recording {} of {} found; nothing pushed",
+          request.branch(), request.recording(), request.container());
+      return new PublishResult(request.branch(), Optional.empty(), Optional.empty(), Optional.empty(), plan.diffs(),
+          plan.files());
+    }
+    String pushedRef = agit ? agitRef(request) : branch.ref();
+    LOG.info("pushed {} ({}) to {}", pushedRef, branch.commit().get(), request.repositoryUrl());
+    Optional<PullRequestRef> pullRequest = Optional.empty();
+    if (request.pullRequest().orElse(null) instanceof PullRequestTarget.ForgeApi api) {
+      ForgeRepository repo = ForgeRepository.parse(api.forge(), request.repositoryUrl(), api.apiBase());
+      pullRequest = Optional.of(PullRequestClients.forForge(api.forge(), api.token(), api.apiBase())
+          .openOrUpdate(repo, new PullRequest(request.branch(), request.defaultBranch(), title, description)));
+    }
+    return new PublishResult(request.branch(), branch.commit(), Optional.of(pushedRef), pullRequest, plan.diffs(),
+        plan.files());
+  }
+
+  /** Where each profile goes and what it changes: per file its placements, per profile its diff and file. */
+  private record Plan(Map<String, List<Placement>> perFile, Map<String, SyscallDiff> diffs, Map<String, String> files) {}
+
+  private static Plan plan(ProfileLocations locations, PublishRequest request) {
     Map<String, SyscallDiff> diffs = new LinkedHashMap<>();
     Map<String, String> files = new LinkedHashMap<>();
     Map<String, List<Placement>> perFile = new TreeMap<>();
     for (SeccompProfile recorded : request.profiles()) {
       String name = recorded.getMetadata().getName();
       Optional<LoadedObject> existing = locations.find(name);
-      SeccompProfile profile = existing.map(e -> withMetadataOf((SeccompProfile) e.resource(), recorded)).orElse(recorded);
+      Optional<SeccompProfile> current = existing.map(e -> (SeccompProfile) e.resource());
+      SeccompProfile profile = current.map(c -> withMetadataOf(c, recorded)).orElse(recorded);
       String file = existing.map(LoadedObject::file).orElse(locations.newProfilePath(name));
-      int line = existing.map(LoadedObject::line).orElse(0);
-      perFile.computeIfAbsent(file, f -> new ArrayList<>()).add(new Placement(profile, line));
-      diffs.put(name, SyscallDiff.between(existing.map(e -> ((SeccompProfile) e.resource()).getSpec()).orElse(null),
-          recorded.getSpec()));
+      perFile.computeIfAbsent(file, f -> new ArrayList<>()).add(new Placement(profile, existing.map(LoadedObject::line).orElse(0)));
+      diffs.put(name, SyscallDiff.between(current.map(SeccompProfile::getSpec).orElse(null), recorded.getSpec()));
       files.put(name, file);
     }
-    PushRecordingBranchCommand push = new PushRecordingBranchCommand(workTree, request.repositoryUrl(), request.branch())
-        .transport(request.transport())
-        .author(author)
-        .timeout(timeout)
-        .message(PullRequestDescription.commitMessage(request, diffs));
-    perFile.forEach((file, placements) -> push.file(file, contentOf(workTree, file, placements)));
-    String title = PullRequestDescription.title(request, diffs);
-    String description = PullRequestDescription.markdown(request, diffs, files);
-    Optional<PullRequestTarget> target = request.pullRequest();
-    if (target.isPresent() && target.get() instanceof PullRequestTarget.AGit) {
-      push.pushTo(agitRef(request)).pushOptions(agitOptions(title, description));
-    }
-    BranchResult branch = push.call();
-    if (branch.commit().isEmpty()) {
-      LOG.info("{}: the repository already holds what recording {} of {} found; nothing pushed",
-          request.branch(), request.recording(), request.container());
-      return new PublishResult(request.branch(), Optional.empty(), Optional.empty(), Optional.empty(), diffs, files);
-    }
-    String pushedRef = target.isPresent() && target.get() instanceof PullRequestTarget.AGit ? agitRef(request) : branch.ref();
-    LOG.info("pushed {} ({}) to {}", pushedRef, branch.commit().get(), request.repositoryUrl());
-    Optional<PullRequestRef> pullRequest = Optional.empty();
-    if (target.isPresent() && target.get() instanceof PullRequestTarget.ForgeApi api) {
-      ForgeRepository repo = ForgeRepository.parse(api.forge(), request.repositoryUrl(), api.apiBase());
-      pullRequest = Optional.of(PullRequestClients.forForge(api.forge(), api.token(), api.apiBase())
-          .openOrUpdate(repo, new PullRequest(request.branch(), request.defaultBranch(), title, description)));
-    }
-    return new PublishResult(request.branch(), branch.commit(), Optional.of(pushedRef), pullRequest, diffs, files);
+    return new Plan(perFile, diffs, files);
   }
 
   /** One profile's place in a file: the line its document starts on, 0 for a new document. */
@@ -188,18 +196,24 @@ public final class RecordingPublisher {
     return copy;
   }
 
-  /** AGit's ref: {@code refs/for/<default branch>/<topic>}; the topic has no slash, as servers read the last part. */
+  /** AGit's ref: {@code refs/for/<default branch>/<topic>}. */
   static String agitRef(PublishRequest request) {
-    return "refs/for/" + request.defaultBranch() + "/" + request.branch().replace('/', '-');
+    return "refs/for/" + request.defaultBranch() + "/" + agitTopic(request);
+  }
+
+  /** The branch name without slashes, as servers take the part after the target branch as the topic. */
+  static String agitTopic(PublishRequest request) {
+    return request.branch().replace('/', '-');
   }
 
   /**
-   * Title and description as push options; a push option is one line, so the description goes as
-   * {@code {base64}...}, which Gitea and Forgejo decode. {@code force-push} lets a second publish
-   * replace the first commit of the same topic.
+   * Topic (also in the ref: older servers read it there, newer ones ask for the option), title and
+   * description as push options. A push option is one line, so the description goes as
+   * {@code {base64}...}, which Gitea decodes since go-gitea/gitea#35037 (2025). {@code force-push}
+   * lets a second publish replace the first commit of the same topic.
    */
-  static List<String> agitOptions(String title, String description) {
-    return List.of("title=" + title,
+  static List<String> agitOptions(String topic, String title, String description) {
+    return List.of("topic=" + topic, "title=" + title,
         "description={base64}" + Base64.getEncoder().encodeToString(description.getBytes(StandardCharsets.UTF_8)),
         "force-push=true");
   }

@@ -200,8 +200,8 @@ class RecordingPublisherTest {
     assertThat(server("rev-parse", ref)).isEqualTo(result.commit().orElseThrow());
     assertThat(server("rev-parse", ref + "^")).isEqualTo(mainHead);
     assertThat(server("for-each-ref", "--format=%(refname)", "refs/heads")).isEqualTo("refs/heads/main");
-    assertThat(RecordingPublisher.agitOptions("t", "line one\nline two"))
-        .containsExactly("title=t", "description={base64}bGluZSBvbmUKbGluZSB0d28=", "force-push=true");
+    assertThat(RecordingPublisher.agitOptions("topic-1", "t", "line one\nline two"))
+        .containsExactly("topic=topic-1", "title=t", "description={base64}bGluZSBvbmUKbGluZSB0d28=", "force-push=true");
   }
 
   @Test
