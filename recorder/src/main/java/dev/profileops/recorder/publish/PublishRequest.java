@@ -1,12 +1,15 @@
 package dev.profileops.recorder.publish;
 
+import dev.profileops.api.SpoApi;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.recorder.merge.SyscallCoverage;
 import dev.profileops.syncer.git.GitTransport;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One recording of one container to publish: where to (repository, default branch, credentials, how
@@ -41,9 +44,19 @@ public record PublishRequest(
     if (profiles.isEmpty()) {
       throw new IllegalArgumentException("recording " + recording + " of container " + container + " has no profile to publish");
     }
+    Set<String> names = new HashSet<>();
     for (SeccompProfile p : profiles) {
       if (p.getMetadata() == null || p.getMetadata().getName() == null || p.getSpec() == null) {
         throw new IllegalArgumentException("a profile of recording " + recording + " has no metadata.name or no spec");
+      }
+      String name = p.getMetadata().getName();
+      if (!names.add(name)) {
+        throw new IllegalArgumentException("recording " + recording + " gives profile " + name + " twice");
+      }
+      if (p.getMetadata().getLabels() != null && p.getMetadata().getLabels().containsKey(SpoApi.LABEL_PARTIAL)) {
+        // A partial profile is one replica's part: never installed, so never worth a review.
+        throw new IllegalArgumentException("profile " + name + " is a partial recording (label " + SpoApi.LABEL_PARTIAL
+            + "); merge the replicas first (PartialProfileMerger)");
       }
     }
   }

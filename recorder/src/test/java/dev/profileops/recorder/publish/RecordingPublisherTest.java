@@ -11,8 +11,11 @@ import dev.profileops.recorder.forge.PullRequestRef;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
 import dev.profileops.syncer.forge.Forge;
 import dev.profileops.testsupport.GitDaemonServer;
+import dev.profileops.testsupport.GitHttpServer;
 import dev.profileops.testsupport.GitWorkTree;
 import dev.profileops.testsupport.RecordingForgeServer;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -235,6 +238,40 @@ class RecordingPublisherTest {
       assertThat(update.rawPath()).isEqualTo("/repos/team/profiles/pulls/42");
       assertThat(new ObjectMapper().readTree(update.body()).get("body").asText()).contains("| `futex` | added |");
       assertThat(server("rev-parse", "refs/heads/profileops/recording/rec-nginx")).isEqualTo(second.commit().orElseThrow());
+    }
+  }
+
+  @Test
+  void aProfileKeptAsOciJsonIsWrittenBackAsOciJson() throws Exception {
+    seed.write("oci/rec-runtime.json", "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": []}\n");
+    mainHead = seed.commitAll("an OCI profile");
+    seed.push(url, "main");
+
+    PublishResult result = publisher().publish(request("runtime", List.of("read", "write")));
+
+    assertThat(result.files()).containsEntry("rec-runtime", "oci/rec-runtime.json");
+    String json = server("show", "refs/heads/profileops/recording/rec-runtime:oci/rec-runtime.json");
+    assertThat(new ObjectMapper().readTree(json)).isEqualTo(new ObjectMapper().readTree(
+        "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+            + "\"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"}]}"));
+  }
+
+  @Test
+  void pushesOverHttpWithTheCredentialsOfASecret() throws Exception {
+    GitHttpServer.assumeAvailable();
+    try (GitHttpServer http = GitHttpServer.start("recorder", "s3cret pass")) {
+      Path httpBare = http.createBareRepo("team/profiles");
+      seed.git("push", "--quiet", http.pushUrl("team/profiles"), "HEAD:refs/heads/main");
+      Secret secret = new SecretBuilder().withNewMetadata().withName("recorder-git").endMetadata()
+          .addToStringData("username", "recorder").addToStringData("password", "s3cret pass").build();
+      PublishCredentials credentials = PublishCredentials.fromSecret(secret, http.url("team/profiles"));
+
+      PublishResult result = publisher().publish(PublishRequest.builder(http.url("team/profiles"), "rec", "nginx")
+          .transport(credentials.transport())
+          .profiles(List.of(profile("nginx", List.of("read", "write")))).build());
+
+      assertThat(seed.git("--git-dir=" + httpBare, "rev-parse", "refs/heads/profileops/recording/rec-nginx").strip())
+          .isEqualTo(result.commit().orElseThrow());
     }
   }
 
