@@ -23,11 +23,6 @@ import java.util.Map;
  * profile is never installed; the recorder merges the partials into one and proposes it to git.
  */
 public final class RecordedProfileWriter {
-  public static final String ANNOTATION_RECORDING_NAMESPACE = SpoApi.PROFILEOPS_DOMAIN + "/recording-namespace";
-  public static final String ANNOTATION_POD = SpoApi.PROFILEOPS_DOMAIN + "/recorded-pod";
-  public static final String ANNOTATION_NODE = SpoApi.PROFILEOPS_DOMAIN + "/recorded-node";
-  public static final String ANNOTATION_STARTED = SpoApi.PROFILEOPS_DOMAIN + "/recording-started";
-  public static final String ANNOTATION_ENDED = SpoApi.PROFILEOPS_DOMAIN + "/recording-ended";
   private static final int MAX_NAME = 253;
 
   private final KubernetesClient client;
@@ -52,11 +47,11 @@ public final class RecordedProfileWriter {
     }
     meta.setLabels(labels);
     meta.setAnnotations(Map.of(
-        ANNOTATION_RECORDING_NAMESPACE, container.recordingNamespace(),
-        ANNOTATION_POD, container.recordingNamespace() + "/" + container.pod(),
-        ANNOTATION_NODE, nodeName,
-        ANNOTATION_STARTED, container.started().toString(),
-        ANNOTATION_ENDED, ended.toString()));
+        RecordedSeccompProfile.ANNOTATION_RECORDING_NAMESPACE, container.recordingNamespace(),
+        RecordedSeccompProfile.ANNOTATION_POD, container.recordingNamespace() + "/" + container.pod(),
+        RecordedSeccompProfile.ANNOTATION_NODE, nodeName,
+        RecordedSeccompProfile.ANNOTATION_STARTED, container.started().toString(),
+        RecordedSeccompProfile.ANNOTATION_ENDED, ended.toString()));
     if (Boolean.TRUE.equals(recording.getSpec().getDisableProfileAfterRecording())) {
       profile.getSpec().setState(ProfileActivation.Disabled);
     }
