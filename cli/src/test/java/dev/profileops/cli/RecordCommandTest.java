@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.profileops.host.bpf.SyscallRecorders;
 import dev.profileops.host.seccomp.SyscallTables;
+import dev.profileops.testsupport.GitDaemonServer;
+import dev.profileops.testsupport.GitWorkTree;
 import dev.profileops.testsupport.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,5 +63,42 @@ class RecordCommandTest {
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.stdout()).isEmpty();
     assertThat(run.stderr()).contains("nothing recorded").contains("/nonexistent/command");
+  }
+
+  @Test
+  void pushesTheProfileToItsRecordingBranchAndUpdatesItOnTheNextRun() throws Exception {
+    GitDaemonServer.assumeAvailable();
+    try (GitDaemonServer git = GitDaemonServer.start(); GitWorkTree seed = GitWorkTree.init()) {
+      Path bare = git.createBareRepo("team/profiles");
+      String main = seed.write("README.md", "profiles\n").commitAll("start");
+      seed.push(git.url("team/profiles"), "main");
+
+      ConsoleCapture.Run first = ConsoleCapture.run("record", "--repo", git.url("team/profiles"), "--push",
+          "--recording", "ci", "--container", "tool", "--", "chroot", "/", "/bin/true");
+
+      assertThat(first.exitCode()).as(first.stderr()).isZero();
+      assertThat(first.stdout()).isEmpty();
+      assertThat(first.stderr()).contains("pushed to refs/heads/profileops/recording/ci-tool");
+      String branch = "refs/heads/profileops/recording/ci-tool";
+      String file = seed.git("--git-dir=" + bare, "show", branch + ":seccomp/ci-tool.yaml");
+      assertThat(file).contains("name: ci-tool", "- chroot", "SCMP_ACT_ERRNO");
+      String firstCommit = seed.git("--git-dir=" + bare, "rev-parse", branch).strip();
+
+      ConsoleCapture.Run second = ConsoleCapture.run("record", "--repo", git.url("team/profiles"), "--push",
+          "--recording", "ci", "--container", "tool", "--", "sh", "-c", "mkdir -p /tmp/profileops-record-test && chroot / /bin/true");
+
+      assertThat(second.exitCode()).as(second.stderr()).isZero();
+      assertThat(seed.git("--git-dir=" + bare, "show", branch + ":seccomp/ci-tool.yaml")).contains("- mkdir");
+      assertThat(seed.git("--git-dir=" + bare, "rev-parse", branch).strip()).isNotEqualTo(firstCommit);
+      assertThat(seed.git("--git-dir=" + bare, "rev-parse", "refs/heads/main").strip()).isEqualTo(main);
+    }
+  }
+
+  @Test
+  void repoWithoutPushIsRefusedBeforeRecording() {
+    ConsoleCapture.Run run = ConsoleCapture.run("record", "--repo", "git://127.0.0.1/none", "--", "true");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("--repo and --push go together");
   }
 }
