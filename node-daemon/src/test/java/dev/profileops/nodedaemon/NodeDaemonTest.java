@@ -272,10 +272,14 @@ class NodeDaemonTest {
     assertThat(kubeletDir.resolve("seccomp/operator/one.json")).exists();
     assertThat(kubeletDir.resolve("seccomp/operator/two.json")).exists();
     assertThat(kubeletDir.resolve("seccomp/operator/.profileops-installed.json")).content().contains("\"one\"", "\"two\"");
-    // Reported means every status is written too.
+    // Reported means every profile was reconciled: node status written, profile status on its way.
     assertThat(daemon.awaitReported(WAIT)).isTrue();
-    assertThat(seccompProfile("one").getStatus().getStatus()).isEqualTo(ProfileState.Installed);
-    assertThat(seccompProfile("two").getStatus().getStatus()).isEqualTo(ProfileState.Installed);
+    assertThat(nodeState("one-node-a")).isEqualTo(ProfileState.Installed);
+    assertThat(nodeState("two-node-a")).isEqualTo(ProfileState.Installed);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(profileState("one")).isEqualTo(ProfileState.Installed);
+      assertThat(profileState("two")).isEqualTo(ProfileState.Installed);
+    });
   }
 
   @Test

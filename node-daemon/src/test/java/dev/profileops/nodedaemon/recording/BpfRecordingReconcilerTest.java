@@ -89,7 +89,8 @@ class BpfRecordingReconcilerTest {
     processes.put("c0ffee01", new ContainerLocator.ContainerProcess(4242, 900));
     recorder.exec(900, 4242);
     client.resource(pod("web-1", "app=web", "nginx", "containerd://c0ffee01", true)).create();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(finalizers("web")).contains("node-a.recording.profileops.dev/published"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(reconcilerContainers()).extracting(RecordedContainer::pod).containsExactly("web-1"));
+    assertThat(finalizers("web")).contains("node-a.recording.profileops.dev/published");
     recorder.saw(900, nr("read"), nr("exit_group"));
 
     client.pods().inNamespace("apps").withName("web-1").editStatus(p -> exited(p));
@@ -129,7 +130,9 @@ class BpfRecordingReconcilerTest {
         .withName("sidecar").withContainerID("cri-o://beef0002").withNewState().withNewRunning().endRunning().endState().build());
     client.resource(pod).create();
     recorder.saw(901, nr("mkdir"));
-    await().atMost(WAIT).untilAsserted(() -> assertThat(finalizers("api")).isNotEmpty());
+    await().atMost(WAIT).untilAsserted(() -> assertThat(reconcilerContainers()).extracting(RecordedContainer::container)
+        .containsExactly("server"));
+    assertThat(finalizers("api")).contains("node-a.recording.profileops.dev/published");
 
     client.resources(ProfileRecording.class).inNamespace("apps").withName("api").delete();
 
