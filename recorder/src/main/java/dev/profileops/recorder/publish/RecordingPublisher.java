@@ -41,6 +41,20 @@ import org.slf4j.LoggerFactory;
  * request through the forge's API, or pushes AGit's {@code refs/for/<default>/<topic>} instead of the
  * branch. The local clone of each repository is kept under the work directory and fetched again next
  * time; publishes into one repository take turns.
+ *
+ * <pre>{@code
+ * MergeResult merged = new PartialProfileMerger().merge("rec", "nginx", replicaProfiles, MergeStrategy.Containers);
+ * PublishCredentials credentials = PublishCredentials.fromSecret(secret, repoUrl);
+ * try (GitTransport transport = credentials.transport()) {
+ *   PublishResult result = new RecordingPublisher(workDir, SyscallTables.system()).publish(
+ *       PublishRequest.builder(repoUrl, "rec", "nginx")
+ *           .transport(transport)
+ *           .pullRequest(new PullRequestTarget.ForgeApi(Forge.GITHUB, credentials.forgeToken().orElseThrow(), Optional.empty()))
+ *           .profiles(merged.profiles()).coverage(merged.coverage().orElse(null))
+ *           .replicas(replicaNames).nodes(nodeNames).window(start, end)
+ *           .build());
+ * }
+ * }</pre>
  */
 public final class RecordingPublisher {
   public static final PersonIdent DEFAULT_AUTHOR = new PersonIdent("ProfileOps Recorder", "recorder@profileops.dev");
