@@ -9,6 +9,7 @@ import dev.profileops.recorder.merge.PartialProfileMerger;
 import dev.profileops.recorder.merge.ReplicaProfile;
 import dev.profileops.recorder.publish.PublishRequest;
 import dev.profileops.recorder.publish.PublishResult;
+import dev.profileops.recorder.publish.PublishTimings;
 import dev.profileops.recorder.publish.RecordingPublisher;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
 import dev.profileops.testsupport.GitDaemonServer;
@@ -75,17 +76,24 @@ public final class RecordingPublishBenchmark {
       System.out.printf(Locale.ROOT, "machine: %s%n", BenchSupport.machine());
       System.out.printf(Locale.ROOT, "repository: %d profiles on git://127.0.0.1 (git daemon), %d replicas merged per run%n",
           profiles, replicas);
-      long first = publishOnce(publisher, merger, url, 0, replicas);
+      long first = publishOnce(publisher, merger, url, 0, replicas).ms();
       System.out.printf(Locale.ROOT, "first publish (clone): %d ms%n", first);
       for (int i = 1; i <= warmup; i++) {
         publishOnce(publisher, merger, url, i, replicas);
       }
       List<Long> measured = new ArrayList<>();
+      List<Long> fetch = new ArrayList<>();
+      List<Long> read = new ArrayList<>();
+      List<Long> push = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
-        long ms = publishOnce(publisher, merger, url, warmup + 1 + i, replicas);
-        measured.add(ms);
+        Run run = publishOnce(publisher, merger, url, warmup + 1 + i, replicas);
+        measured.add(run.ms());
+        fetch.add(run.timings().fetch().toMillis());
+        read.add(run.timings().read().toMillis());
+        push.add(run.timings().push().toMillis());
         if (verbose) {
-          System.out.printf(Locale.ROOT, "run %2d: %d ms%n", i + 1, ms);
+          System.out.printf(Locale.ROOT, "run %2d: %d ms (fetch %d, read+write %d, commit+push %d)%n", i + 1, run.ms(),
+              run.timings().fetch().toMillis(), run.timings().read().toMillis(), run.timings().push().toMillis());
         }
       }
       long p50 = BenchSupport.percentile(measured, 50);
@@ -93,13 +101,18 @@ public final class RecordingPublishBenchmark {
       System.out.printf(Locale.ROOT, "exit -> branch pushed over %d runs: p50 %d ms, p95 %d ms, min %d ms, max %d ms"
           + " (target p95 <= %d ms: %s)%n", runs, p50, p95, measured.stream().min(Long::compare).orElse(0L),
           measured.stream().max(Long::compare).orElse(0L), TARGET_P95_MS, p95 <= TARGET_P95_MS ? "met" : "NOT met");
+      System.out.printf(Locale.ROOT, "parts p50 / p95: fetch %d / %d ms, read+write %d / %d ms, commit+push %d / %d ms%n",
+          BenchSupport.percentile(fetch, 50), BenchSupport.percentile(fetch, 95), BenchSupport.percentile(read, 50),
+          BenchSupport.percentile(read, 95), BenchSupport.percentile(push, 50), BenchSupport.percentile(push, 95));
     } finally {
       BenchSupport.deleteTree(work);
     }
   }
 
-  /** One recording's publish, from the replicas' profiles to the pushed branch; its wall time in ms. */
-  private static long publishOnce(RecordingPublisher publisher, PartialProfileMerger merger, String url, int run,
+  /** One publish: its wall time from the replicas' profiles to the pushed branch, and the publisher's parts. */
+  private record Run(long ms, PublishTimings timings) {}
+
+  private static Run publishOnce(RecordingPublisher publisher, PartialProfileMerger merger, String url, int run,
       int replicas) throws Exception {
     List<ReplicaProfile> partials = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -123,7 +136,7 @@ public final class RecordingPublishBenchmark {
     if (result.upToDate()) {
       throw new IllegalStateException("run " + run + " pushed nothing: the syscall sets must differ between runs");
     }
-    return ms;
+    return new Run(ms, result.timings());
   }
 
   /** {@code count} syscalls of the pool, starting at a position that depends on {@code seed}. */

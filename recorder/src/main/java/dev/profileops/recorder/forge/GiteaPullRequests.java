@@ -1,7 +1,6 @@
 package dev.profileops.recorder.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profileops.syncer.forge.ForgeException;
 import dev.profileops.syncer.forge.ForgeHttp;
 import dev.profileops.syncer.forge.ForgeRepository;
@@ -14,7 +13,7 @@ import java.util.Optional;
  * with {@code {title, body}}, {@code POST /repos/{owner}/{repo}/pulls} with {@code {head, base, title, body}}.
  * The token needs the {@code write:repository} scope.
  */
-public final class GiteaPullRequests extends HttpPullRequestClient {
+public final class GiteaPullRequests extends RepositoryPullsClient {
   static final int PAGE_SIZE = 50;
   static final int MAX_PAGES = 20;
 
@@ -41,33 +40,5 @@ public final class GiteaPullRequests extends HttpPullRequestClient {
       }
     }
     return Optional.empty();
-  }
-
-  @Override
-  JsonNode create(ForgeHttp http, String apiBase, ForgeRepository repo, PullRequest pr) throws ForgeException {
-    ObjectNode body = object().put("head", pr.headBranch()).put("base", pr.baseBranch()).put("title", pr.title())
-        .put("body", pr.description());
-    return http.exchange("POST", URI.create(pulls(apiBase, repo)), body, "a pull request from " + pr.headBranch());
-  }
-
-  @Override
-  JsonNode update(ForgeHttp http, String apiBase, ForgeRepository repo, JsonNode existing, PullRequest pr) throws ForgeException {
-    ObjectNode body = object().put("title", pr.title()).put("body", pr.description());
-    return http.exchange("PATCH", URI.create(pulls(apiBase, repo) + "/" + number(existing)), body,
-        "the update of pull request " + number(existing));
-  }
-
-  @Override
-  String numberField() {
-    return "number";
-  }
-
-  @Override
-  String webUrlField() {
-    return "html_url";
-  }
-
-  private static String pulls(String apiBase, ForgeRepository repo) {
-    return apiBase + "/repos/" + segment(repo.ownerPath()) + "/" + segment(repo.name()) + "/pulls";
   }
 }

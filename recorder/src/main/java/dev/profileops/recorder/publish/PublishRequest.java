@@ -4,6 +4,7 @@ import dev.profileops.api.SpoApi;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.recorder.merge.SyscallCoverage;
 import dev.profileops.syncer.git.GitTransport;
+import dev.profileops.syncer.validate.ObjectNames;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +51,10 @@ public record PublishRequest(
         throw new IllegalArgumentException("a profile of recording " + recording + " has no metadata.name or no spec");
       }
       String name = p.getMetadata().getName();
+      // The name becomes a file name in the repository: only what Kubernetes takes as a name.
+      ObjectNames.problemWith(name).ifPresent(problem -> {
+        throw new IllegalArgumentException("profile name '" + name + "' of recording " + recording + ": " + problem);
+      });
       if (!names.add(name)) {
         throw new IllegalArgumentException("recording " + recording + " gives profile " + name + " twice");
       }

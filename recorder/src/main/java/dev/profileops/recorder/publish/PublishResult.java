@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param pullRequest the pull request opened or updated through the forge's API, if one was asked for
  * @param diffs per profile name: the syscalls added and removed against the default branch
  * @param files per profile name: the file it was written to
+ * @param timings where the time went
  */
 public record PublishResult(String branch, Optional<String> commit, Optional<String> pushedRef,
-    Optional<PullRequestRef> pullRequest, Map<String, SyscallDiff> diffs, Map<String, String> files) {
+    Optional<PullRequestRef> pullRequest, Map<String, SyscallDiff> diffs, Map<String, String> files,
+    PublishTimings timings) {
 
   public PublishResult {
     diffs = Map.copyOf(diffs);

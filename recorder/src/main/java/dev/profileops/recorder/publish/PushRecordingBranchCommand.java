@@ -131,16 +131,7 @@ public final class PushRecordingBranchCommand {
     if (!pushOptions.isEmpty()) {
       push.setPushOptions(pushOptions);
     }
-    if (transport.credentials() != null) {
-      push.setCredentialsProvider(transport.credentials());
-    }
-    if (transport.transportConfig() != null) {
-      push.setTransportConfigCallback(transport.transportConfig());
-    }
-    if (timeout != null) {
-      push.setTimeout((int) Math.max(1, timeout.toSeconds()));
-    }
-    for (PushResult result : push.call()) {
+    for (PushResult result : transport.configure(push, timeout).call()) {
       for (RemoteRefUpdate update : result.getRemoteUpdates()) {
         if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
           throw new GitFailure("the server refused the push of " + update.getRemoteName() + " to " + url + ": "

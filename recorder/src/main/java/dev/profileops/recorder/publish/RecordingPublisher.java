@@ -41,6 +41,20 @@ import org.slf4j.LoggerFactory;
  * request through the forge's API, or pushes AGit's {@code refs/for/<default>/<topic>} instead of the
  * branch. The local clone of each repository is kept under the work directory and fetched again next
  * time; publishes into one repository take turns.
+ *
+ * <pre>{@code
+ * MergeResult merged = new PartialProfileMerger().merge("rec", "nginx", replicaProfiles, MergeStrategy.Containers);
+ * PublishCredentials credentials = PublishCredentials.fromSecret(secret, repoUrl);
+ * try (GitTransport transport = credentials.transport()) {
+ *   PublishResult result = new RecordingPublisher(workDir, SyscallTables.system()).publish(
+ *       PublishRequest.builder(repoUrl, "rec", "nginx")
+ *           .transport(transport)
+ *           .pullRequest(new PullRequestTarget.ForgeApi(Forge.GITHUB, credentials.forgeToken().orElseThrow(), Optional.empty()))
+ *           .profiles(merged.profiles()).coverage(merged.coverage().orElse(null))
+ *           .replicas(replicaNames).nodes(nodeNames).window(start, end)
+ *           .build());
+ * }
+ * }</pre>
  */
 public final class RecordingPublisher {
   public static final PersonIdent DEFAULT_AUTHOR = new PersonIdent("ProfileOps Recorder", "recorder@profileops.dev");
@@ -87,12 +101,14 @@ public final class RecordingPublisher {
   }
 
   private PublishResult publishIn(Path workTree, PublishRequest request) throws ForgeException {
+    long start = System.nanoTime();
     new FetchRepositoryCommand(request.repositoryUrl(), request.defaultBranch(), workTree)
         .credentials(request.transport().credentials())
         .transportConfig(request.transport().transportConfig())
         .depth(1)
         .timeout(timeout)
         .call();
+    long fetched = System.nanoTime();
     Plan plan = plan(locator.locate(workTree), request);
     PushRecordingBranchCommand push = new PushRecordingBranchCommand(workTree, request.repositoryUrl(), request.branch())
         .transport(request.transport())
@@ -106,12 +122,14 @@ public final class RecordingPublisher {
     if (agit) {
       push.pushTo(agitRef(request)).pushOptions(agitOptions(agitTopic(request), title, description));
     }
+    long read = System.nanoTime();
     BranchResult branch = push.call();
+    long pushed = System.nanoTime();
     if (branch.commit().isEmpty()) {
       LOG.info("{}: the repository already holds what recording {} of {} found; nothing pushed",
           request.branch(), request.recording(), request.container());
       return new PublishResult(request.branch(), Optional.empty(), Optional.empty(), Optional.empty(), plan.diffs(),
-          plan.files());
+          plan.files(), timings(start, fetched, read, pushed, pushed));
     }
     String pushedRef = agit ? agitRef(request) : branch.ref();
     LOG.info("pushed {} ({}) to {}", pushedRef, branch.commit().get(), request.repositoryUrl());
@@ -122,7 +140,12 @@ public final class RecordingPublisher {
           .openOrUpdate(repo, new PullRequest(request.branch(), request.defaultBranch(), title, description)));
     }
     return new PublishResult(request.branch(), branch.commit(), Optional.of(pushedRef), pullRequest, plan.diffs(),
-        plan.files());
+        plan.files(), timings(start, fetched, read, pushed, System.nanoTime()));
+  }
+
+  private static PublishTimings timings(long start, long fetched, long read, long pushed, long done) {
+    return new PublishTimings(Duration.ofNanos(fetched - start), Duration.ofNanos(read - fetched),
+        Duration.ofNanos(pushed - read), Duration.ofNanos(done - pushed));
   }
 
   /** Where each profile goes and what it changes: per file its placements, per profile its diff and file. */

@@ -33,6 +33,10 @@ class PublishRequestTest {
         .hasMessage("recording rec gives profile rec-nginx twice");
     assertThatThrownBy(() -> PublishRequest.builder("git://h/r.git", "rec", "nginx").build())
         .hasMessage("recording rec of container nginx has no profile to publish");
+    SeccompProfile escaping = RecordedSeccompProfile.build("rec", "nginx", "x86_64", List.of("read"));
+    escaping.getMetadata().setName("../../etc/x");
+    assertThatThrownBy(() -> PublishRequest.builder("git://h/r.git", "rec", "nginx").profiles(List.of(escaping)).build())
+        .hasMessageStartingWith("profile name '../../etc/x' of recording rec: ");
     assertThatThrownBy(() -> PublishRequest.builder(" ", "rec", "nginx").profiles(List.of(whole)).build())
         .hasMessage("no repository URL given");
   }
