@@ -2,6 +2,7 @@ package dev.profileops.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.nodedaemon.nodes.DepartedNodeFinalizers;
 import dev.profileops.recorder.cluster.RecordingPublishReconciler;
 import dev.profileops.recorder.publish.RecordingPublisher;
 import dev.profileops.syncer.cluster.ObjectWriter;
@@ -99,6 +100,10 @@ final class ControllerCommand implements Callable<Integer> {
           new SourceTrigger(client, Clock.systemUTC()));
     }
     controller.start();
+    // Finalizers and node statuses of nodes that left the cluster, which would block deletes forever.
+    DepartedNodeFinalizers janitor = new DepartedNodeFinalizers(client);
+    janitor.start(DepartedNodeFinalizers.DEFAULT_INTERVAL);
+    Runtime.getRuntime().addShutdownHook(new Thread(janitor::close));
     if (receiver != null) {
       receiver.start();
       WebhookReceiver started = receiver;

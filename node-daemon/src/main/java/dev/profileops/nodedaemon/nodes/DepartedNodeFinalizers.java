@@ -8,15 +8,22 @@ import dev.profileops.api.selinux.RawSelinuxProfile;
 import dev.profileops.api.selinux.SelinuxProfile;
 import dev.profileops.nodedaemon.NodeDaemon;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * the profiles' aggregated state at what the departed node last reported. Runs centrally (a node that
  * is gone cannot clean up after itself); see {@link #sweep()}.
  */
-public final class DepartedNodeFinalizers {
+public final class DepartedNodeFinalizers implements AutoCloseable {
+  /** How often {@link #start} sweeps, besides right after a node is deleted. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(2);
+
   private static final Logger log = LoggerFactory.getLogger(DepartedNodeFinalizers.class);
   private static final String PROFILE_SUFFIX = "." + NodeDaemon.FINALIZER_DOMAIN + "/deleted";
   private static final String RECORDING_SUFFIX = "." + NodeDaemon.RECORDING_FINALIZER_DOMAIN + "/published";
@@ -37,9 +47,54 @@ public final class DepartedNodeFinalizers {
       List.of(SeccompProfile.class, SelinuxProfile.class, RawSelinuxProfile.class, AppArmorProfile.class);
 
   private final KubernetesClient client;
+  private ScheduledExecutorService timer;
+  private SharedIndexInformer<Node> nodes;
 
   public DepartedNodeFinalizers(KubernetesClient client) {
     this.client = client;
+  }
+
+  /**
+   * Sweeps now, every {@code interval}, and soon after a Node is deleted, on a daemon thread. Safe to
+   * run in several replicas at once: each removal checks the finalizer is still where it was.
+   */
+  public synchronized void start(Duration interval) {
+    timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "departed-node-finalizers");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.scheduleWithFixedDelay(this::sweepLogged, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    nodes = client.nodes().inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Node node) {}
+
+      @Override
+      public void onUpdate(Node before, Node now) {}
+
+      @Override
+      public void onDelete(Node node, boolean finalStateUnknown) {
+        timer.schedule(DepartedNodeFinalizers.this::sweepLogged, 1, TimeUnit.SECONDS);
+      }
+    });
+  }
+
+  private void sweepLogged() {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      log.warn("Cleaning up after departed nodes failed, next sweep retries: {}", e.toString());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (nodes != null) {
+      nodes.close();
+    }
+    if (timer != null) {
+      timer.shutdownNow();
+    }
   }
 
   /** What one sweep removed. */

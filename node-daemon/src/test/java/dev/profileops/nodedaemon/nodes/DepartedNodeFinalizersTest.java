@@ -1,6 +1,7 @@
 package dev.profileops.nodedaemon.nodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.profileops.api.common.ProfileKind;
 import dev.profileops.api.nodestatus.NodeStatusSpec;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +59,24 @@ class DepartedNodeFinalizersTest {
         .extracting(s -> s.getMetadata().getName()).containsExactly("nginx-node-a");
     // Nothing left to do the second time.
     assertThat(new DepartedNodeFinalizers(client).sweep().finalizers()).isZero();
+  }
+
+  @Test
+  void aDeletedNodeIsCleanedUpAfterWithoutWaitingForTheNextSweep() {
+    node("node-a");
+    node("node-b");
+    profile("nginx", LIVE, "node-b.node.profileops.dev/deleted");
+    try (DepartedNodeFinalizers janitor = new DepartedNodeFinalizers(client)) {
+      janitor.start(Duration.ofHours(1));
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+          assertThat(client.resources(SeccompProfile.class).withName("nginx").get().getMetadata().getFinalizers()).hasSize(2));
+
+      client.nodes().withName("node-b").delete();
+
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(client.resources(SeccompProfile.class).withName("nginx").get().getMetadata().getFinalizers())
+              .containsExactly(LIVE));
+    }
   }
 
   @Test
