@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.profileops.api.common.ProfileKind;
 import dev.profileops.api.nodestatus.SecurityProfileNodeStatus;
 import dev.profileops.api.recording.MergeStrategy;
 import dev.profileops.api.recording.ProfileRecording;
-import dev.profileops.api.recording.ProfileRecordingSpec;
-import dev.profileops.api.recording.RecorderType;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.host.bpf.SyscallRecorders;
 import dev.profileops.host.seccomp.SyscallTable;
@@ -21,21 +18,14 @@ import dev.profileops.nodedaemon.seccomp.OciSeccompJson;
 import dev.profileops.recorder.bpf.RecordingToProfile;
 import dev.profileops.testsupport.Prerequisites;
 import dev.profileops.testsupport.RuncContainer;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that profile (default action ERRNO) and is denied what it did not do. Needs root, BTF and runc;
  * skipped with the reason elsewhere (failed in CI).
  */
-@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = BpfRecordingOnRuncTest.Timeout.class)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = RecordingFixtures.Timeout.class)
 class BpfRecordingOnRuncTest {
   private static final String NODE = "node-a";
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -92,18 +82,18 @@ class BpfRecordingOnRuncTest {
 
   @Test
   void recordsTheRuncContainerOfAPodAndTheProfileConfinesIt() throws Exception {
-    client.resource(recording("web")).create();
+    client.resource(RecordingFixtures.recording("web", MergeStrategy.None)).create();
     AtomicReference<String> containerId = new AtomicReference<>();
 
     RuncContainer.Result recorded = containers.runObserved("recorded", null, pid -> {
       // What the kubelet would report: the pod, running, with the runtime's id of the container.
       containerId.set(cgroupLeaf(pid));
-      client.resource(pod("web-1", "containerd://" + containerId.get())).create();
+      client.resource(RecordingFixtures.runningPod("web-1", NODE, "web", "box", "containerd://" + containerId.get())).create();
       await().atMost(WAIT).until(() -> recording.recordedContainers().stream()
           .anyMatch(c -> c.containerId().equals(containerId.get())));
     }, SCRIPT);
     assertThat(recorded.succeeded()).as("%s", recorded).isTrue();
-    client.pods().inNamespace("apps").withName("web-1").editStatus(BpfRecordingOnRuncTest::exited);
+    client.pods().inNamespace("apps").withName("web-1").editStatus(RecordingFixtures::exited);
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(client.resources(SeccompProfile.class).withName("web-box-web-1").get()).isNotNull());
     SeccompProfile profile = client.resources(SeccompProfile.class).withName("web-box-web-1").get();
@@ -128,41 +118,7 @@ class BpfRecordingOnRuncTest {
     return path.substring(path.lastIndexOf('/') + 1);
   }
 
-  private static ProfileRecording recording(String name) {
-    ProfileRecording recording = new ProfileRecording();
-    recording.getMetadata().setName(name);
-    recording.getMetadata().setNamespace("apps");
-    ProfileRecordingSpec spec = new ProfileRecordingSpec();
-    spec.setKind(ProfileKind.SeccompProfile);
-    spec.setRecorder(RecorderType.Bpf);
-    spec.setMergeStrategy(MergeStrategy.None);
-    spec.setPodSelector(new LabelSelectorBuilder().withMatchLabels(Map.of("app", name)).build());
-    recording.setSpec(spec);
-    return recording;
-  }
 
-  private static Pod pod(String name, String containerId) {
-    return new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace("apps").withUid(name + "-uid").addToLabels("app", "web").endMetadata()
-        .withNewSpec().withNodeName(NODE).addNewContainer().withName("box").withImage("busybox").endContainer().endSpec()
-        .withNewStatus()
-        .addNewContainerStatus().withName("box").withContainerID(containerId)
-        .withNewState().withNewRunning().endRunning().endState()
-        .endContainerStatus()
-        .endStatus()
-        .build();
-  }
 
-  private static Pod exited(Pod pod) {
-    pod.getStatus().getContainerStatuses().forEach(status -> status.setState(new ContainerStateBuilder()
-        .withNewTerminated().withExitCode(0).endTerminated().build()));
-    return pod;
-  }
 
-  public static class Timeout implements Consumer<KubernetesClientBuilder> {
-    @Override
-    public void accept(KubernetesClientBuilder builder) {
-      builder.editOrNewConfig().withRequestTimeout(5_000).endConfig();
-    }
-  }
 }

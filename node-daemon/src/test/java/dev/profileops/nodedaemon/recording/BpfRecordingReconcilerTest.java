@@ -5,11 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.ProfileActivation;
-import dev.profileops.api.common.ProfileKind;
 import dev.profileops.api.recording.MergeStrategy;
 import dev.profileops.api.recording.ProfileRecording;
-import dev.profileops.api.recording.ProfileRecordingSpec;
-import dev.profileops.api.recording.RecorderType;
 import dev.profileops.api.seccomp.SeccompAction;
 import dev.profileops.api.nodestatus.SecurityProfileNodeStatus;
 import dev.profileops.api.seccomp.SeccompProfile;
@@ -19,13 +16,9 @@ import dev.profileops.nodedaemon.MockCrds;
 import dev.profileops.nodedaemon.NodeDaemon;
 import dev.profileops.recorder.bpf.RecordingToProfile;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * view of the node's processes: which containers it follows, when it publishes, what it writes. The
  * real recorder with a real runc container is in {@code BpfRecordingOnRuncTest}.
  */
-@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = BpfRecordingReconcilerTest.Timeout.class)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = RecordingFixtures.Timeout.class)
 class BpfRecordingReconcilerTest {
   private static final String NODE = "node-a";
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -84,16 +76,16 @@ class BpfRecordingReconcilerTest {
 
   @Test
   void publishesAPartialProfilePerContainerWhenItExits() {
-    client.resource(recording("web", MergeStrategy.Containers)).create();
+    client.resource(RecordingFixtures.recording("web", MergeStrategy.Containers)).create();
     // A container the runtime started: its init (pid 4242) made its first execve in mount namespace 900.
     processes.put("c0ffee01", new ContainerLocator.ContainerProcess(4242, 900));
     recorder.exec(900, 4242);
-    client.resource(pod("web-1", "app=web", "nginx", "containerd://c0ffee01", true)).create();
+    client.resource(RecordingFixtures.runningPod("web-1", NODE, "web", "nginx", "containerd://c0ffee01")).create();
     await().atMost(WAIT).untilAsserted(() -> assertThat(reconcilerContainers()).extracting(RecordedContainer::pod).containsExactly("web-1"));
     assertThat(finalizers("web")).contains("node-a.recording.profileops.dev/published");
     recorder.saw(900, nr("read"), nr("exit_group"));
 
-    client.pods().inNamespace("apps").withName("web-1").editStatus(p -> exited(p));
+    client.pods().inNamespace("apps").withName("web-1").editStatus(RecordingFixtures::exited);
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(seccompProfile("web-nginx-web-1")).isNotNull());
     SeccompProfile profile = seccompProfile("web-nginx-web-1");
@@ -115,7 +107,7 @@ class BpfRecordingReconcilerTest {
 
   @Test
   void deletingTheRecordingPublishesWhatRunningContainersDidAndReleasesIt() {
-    ProfileRecording recording = recording("api", MergeStrategy.None);
+    ProfileRecording recording = RecordingFixtures.recording("api", MergeStrategy.None);
     recording.getSpec().setDisableProfileAfterRecording(true);
     recording.getSpec().setContainers(List.of("server"));
     client.resource(recording).create();
@@ -123,7 +115,7 @@ class BpfRecordingReconcilerTest {
     processes.put("beef0002", new ContainerLocator.ContainerProcess(8, 902));
     recorder.exec(901, 7);
     recorder.exec(902, 8);
-    Pod pod = pod("api-1", "app=api", "server", "cri-o://beef0001", true);
+    Pod pod = RecordingFixtures.runningPod("api-1", NODE, "api", "server", "cri-o://beef0001");
     // A second container the recording's container filter leaves out.
     pod.getSpec().getContainers().add(new ContainerBuilder().withName("sidecar").build());
     pod.getStatus().getContainerStatuses().add(new ContainerStatusBuilder()
@@ -147,15 +139,15 @@ class BpfRecordingReconcilerTest {
 
   @Test
   void podsOfOtherNodesAndUnselectedPodsAreNotRecorded() {
-    client.resource(recording("web", MergeStrategy.Containers)).create();
+    client.resource(RecordingFixtures.recording("web", MergeStrategy.Containers)).create();
     processes.put("0ther001", new ContainerLocator.ContainerProcess(10, 910));
     processes.put("0ther002", new ContainerLocator.ContainerProcess(11, 911));
-    Pod elsewhere = pod("web-2", "app=web", "nginx", "containerd://0ther001", true);
+    Pod elsewhere = RecordingFixtures.runningPod("web-2", NODE, "web", "nginx", "containerd://0ther001");
     elsewhere.getSpec().setNodeName("node-b");
     client.resource(elsewhere).create();
-    client.resource(pod("db-1", "app=db", "postgres", "containerd://0ther002", true)).create();
+    client.resource(RecordingFixtures.runningPod("db-1", NODE, "db", "postgres", "containerd://0ther002")).create();
     processes.put("c0ffee09", new ContainerLocator.ContainerProcess(12, 912));
-    client.resource(pod("web-3", "app=web", "nginx", "containerd://c0ffee09", true)).create();
+    client.resource(RecordingFixtures.runningPod("web-3", NODE, "web", "nginx", "containerd://c0ffee09")).create();
 
     // The selected pod on this node is followed; the others never are.
     await().atMost(WAIT).untilAsserted(() -> assertThat(reconcilerContainers()).extracting(RecordedContainer::pod).containsExactly("web-3"));
@@ -178,42 +170,7 @@ class BpfRecordingReconcilerTest {
     return client.resources(SeccompProfile.class).withName(name).get();
   }
 
-  private static ProfileRecording recording(String name, MergeStrategy merge) {
-    ProfileRecording recording = new ProfileRecording();
-    recording.getMetadata().setName(name);
-    recording.getMetadata().setNamespace("apps");
-    ProfileRecordingSpec spec = new ProfileRecordingSpec();
-    spec.setKind(ProfileKind.SeccompProfile);
-    spec.setRecorder(RecorderType.Bpf);
-    spec.setMergeStrategy(merge);
-    spec.setPodSelector(new LabelSelectorBuilder().withMatchLabels(Map.of("app", name)).build());
-    recording.setSpec(spec);
-    return recording;
-  }
 
-  private static Pod pod(String name, String label, String container, String containerId, boolean running) {
-    String[] kv = label.split("=");
-    return new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace("apps").withUid(name + "-uid").addToLabels(kv[0], kv[1]).endMetadata()
-        .withNewSpec().withNodeName(NODE).addNewContainer().withName(container).withImage("busybox").endContainer().endSpec()
-        .withNewStatus()
-        .addNewContainerStatus().withName(container).withContainerID(containerId)
-        .withNewState().withNewRunning().endRunning().endState()
-        .endContainerStatus()
-        .endStatus()
-        .build();
-  }
 
-  private static Pod exited(Pod pod) {
-    pod.getStatus().getContainerStatuses().forEach(status -> status.setState(new ContainerStateBuilder()
-        .withNewTerminated().withExitCode(0).endTerminated().build()));
-    return pod;
-  }
 
-  public static class Timeout implements Consumer<KubernetesClientBuilder> {
-    @Override
-    public void accept(KubernetesClientBuilder builder) {
-      builder.editOrNewConfig().withRequestTimeout(5_000).endConfig();
-    }
-  }
 }
