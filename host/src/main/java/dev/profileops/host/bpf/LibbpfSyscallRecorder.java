@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -25,8 +28,8 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
   static final List<String> FLOOR_PROGRAMS = List.of("do_nothing");
   private static final List<String> ALL_PROGRAMS = List.of("start_recording", "record_syscall", "do_nothing");
   private static final int SYSCALL_BITS = 1024;
-  private static final int RECORDING_SIZE = SYSCALL_BITS / 8 + 8 + 4 * 4;
-  private static final int CONFIG_SIZE = 16;
+  private static final int RECORDING_SIZE = SYSCALL_BITS / 8 + 8 + 8 + 4 * 4;
+  private static final int CONFIG_SIZE = 24;
   private static final int FLAG_OVERFLOW = 1;
   private static final long BPF_ANY = 0;
   private static final int ENOENT = 2;
@@ -38,6 +41,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
   private final List<String> programNames;
   private final RecorderSettings settings;
   private final int recordingsFd;
+  private final int slotsFd;
   private final int trackedFd;
   private final int configFd;
   private final Pointer key;
@@ -69,6 +73,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
         throw new BpfException("the kernel refused the BPF program (libbpf printed the verifier log above): " + strerror(loaded));
       }
       this.recordingsFd = mapFd("recordings");
+      this.slotsFd = mapFd("slots");
       this.trackedFd = mapFd("tracked");
       this.configFd = mapFd("config");
     } catch (RuntimeException e) {
@@ -132,6 +137,8 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
     value.putInt(4, (int) settings.ownMountNamespace());
     value.putInt(8, trackedOnly ? 1 : 0);
     value.putInt(12, 0);
+    value.putInt(16, 0);
+    value.putInt(20, 0);
     key.putInt(0, 0);
     check(lib.bpf_map_update_elem(configFd, key, value, BPF_ANY), "write the recorder's config");
   }
@@ -154,33 +161,44 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   @Override
   public synchronized List<MountNamespaceRecording> recordings() {
-    List<Long> ids = new ArrayList<>();
+    Map<Long, Integer> slotOf = new LinkedHashMap<>();
     Pointer previous = null;
-    while (lib.bpf_map_get_next_key(recordingsFd, previous, nextKey) == 0) {
-      ids.add(nextKey.getLong(0));
-      key.putLong(0, nextKey.getLong(0));
+    while (lib.bpf_map_get_next_key(slotsFd, previous, nextKey) == 0) {
+      long id = nextKey.getLong(0);
+      key.putLong(0, id);
+      if (lib.bpf_map_lookup_elem(slotsFd, key, value) == 0) {
+        slotOf.put(id, value.getInt(0));
+      }
       previous = key;
     }
     List<MountNamespaceRecording> all = new ArrayList<>();
-    for (long id : ids) {
-      key.putLong(0, id);
-      int result = lib.bpf_map_lookup_elem(recordingsFd, key, value);
-      if (result == -ENOENT) {
-        continue; // dropped by the LRU map meanwhile
-      }
-      check(result, "read the recording of namespace id " + id);
-      all.add(decode(id));
-    }
+    slotOf.forEach((id, slot) -> readSlot(slot).filter(r -> r.namespaceId() == id).ifPresent(all::add));
     return all;
   }
 
   @Override
   public synchronized void forget(MountNamespaceRecording recording) {
     key.putLong(0, recording.namespaceId());
-    int result = lib.bpf_map_delete_elem(recordingsFd, key);
-    if (result != -ENOENT) {
-      check(result, "forget the recording of mount namespace " + recording.mountNamespace());
+    if (lib.bpf_map_lookup_elem(slotsFd, key, value) != 0) {
+      return;
     }
+    int slot = value.getInt(0);
+    int deleted = lib.bpf_map_delete_elem(slotsFd, key);
+    if (deleted != -ENOENT) {
+      check(deleted, "forget the recording of mount namespace " + recording.mountNamespace());
+    }
+    if (readSlot(slot).filter(r -> r.namespaceId() == recording.namespaceId()).isPresent()) {
+      // namespace_id 0 frees the slot; the kernel program then ignores it
+      value.setMemory(0, RECORDING_SIZE, (byte) 0);
+      key.putInt(0, slot);
+      check(lib.bpf_map_update_elem(recordingsFd, key, value, BPF_ANY), "free slot " + slot);
+    }
+  }
+
+  private Optional<MountNamespaceRecording> readSlot(int slot) {
+    key.putInt(0, slot);
+    check(lib.bpf_map_lookup_elem(recordingsFd, key, value), "read recording slot " + slot);
+    return value.getLong(SYSCALL_BITS / 8) == 0 ? Optional.empty() : Optional.of(decode());
   }
 
   @Override
@@ -189,16 +207,17 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
     lib.bpf_object__close(object);
   }
 
-  private MountNamespaceRecording decode(long namespaceId) {
+  private MountNamespaceRecording decode() {
     long[] words = new long[SYSCALL_BITS / 64];
     for (int i = 0; i < words.length; i++) {
       words[i] = value.getLong(i * 8L);
     }
     int at = SYSCALL_BITS / 8;
-    long cgroupId = value.getLong(at);
-    long mountNamespace = Integer.toUnsignedLong(value.getInt(at + 8));
-    long firstPid = Integer.toUnsignedLong(value.getInt(at + 12));
-    int flags = value.getInt(at + 16);
+    long namespaceId = value.getLong(at);
+    long cgroupId = value.getLong(at + 8);
+    long mountNamespace = Integer.toUnsignedLong(value.getInt(at + 16));
+    long firstPid = Integer.toUnsignedLong(value.getInt(at + 20));
+    int flags = value.getInt(at + 24);
     return new MountNamespaceRecording(namespaceId, mountNamespace, BitSet.valueOf(words), firstPid, cgroupId,
         (flags & FLAG_OVERFLOW) != 0);
   }
