@@ -66,14 +66,18 @@ struct recording {
 	__u32 unused;
 };
 
-/* Written by user space after load, before attach; next_slot and generation change in the kernel. */
-struct recorder_config {
+/* Set by user space before load: constants to the verifier and the JIT. */
+struct recorder_settings {
 	__u32 excluded_mntns[2];  /* the host's mount namespace and the recorder's own */
 	__u32 tracked_only;       /* 1: only namespaces whose inode is in "tracked" are recorded */
-	__u32 next_slot;          /* the next slot to hand out (modulo MAX_RECORDINGS) */
-	__u32 generation;         /* bumped whenever a recording starts: per-CPU caches are then stale */
-	__u32 unused;
 };
+
+const volatile struct recorder_settings settings = {};
+
+/* The next slot to hand out (modulo MAX_RECORDINGS). */
+__u32 next_slot = 0;
+/* Bumped whenever a recording starts: per-CPU slot caches are then stale. */
+__u32 generation = 0;
 
 /* The recordings, in slots handed out round robin: when all are used, the oldest is reused. */
 struct {
@@ -98,13 +102,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } tracked SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct recorder_config);
-} config SEC(".maps");
 
 /* Per CPU, the slot of the namespace last seen there (NO_SLOT: none), valid for one generation:
  * a syscall storm then costs array lookups only, not a hash lookup per syscall. */
@@ -131,12 +128,12 @@ static __always_inline __u64 namespace_id(struct mnt_namespace *ns)
 }
 
 /* The mount namespace of the current task, or NULL for the two never recorded. */
-static __always_inline struct mnt_namespace *recorded_namespace(const struct recorder_config *cfg)
+static __always_inline struct mnt_namespace *recorded_namespace(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct mnt_namespace *ns = task->nsproxy->mnt_ns;
 	__u32 inum = ns->ns.inum;
-	if (inum == cfg->excluded_mntns[0] || inum == cfg->excluded_mntns[1] || inum == 0)
+	if (inum == settings.excluded_mntns[0] || inum == settings.excluded_mntns[1] || inum == 0)
 		return NULL;
 	return ns;
 }
@@ -145,24 +142,20 @@ static __always_inline struct mnt_namespace *recorded_namespace(const struct rec
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(start_recording, struct task_struct *p, int old_pid, void *bprm)
 {
-	__u32 zero = 0;
-	struct recorder_config *cfg = bpf_map_lookup_elem(&config, &zero);
-	if (!cfg)
-		return 0;
-	struct mnt_namespace *ns = recorded_namespace(cfg);
+	struct mnt_namespace *ns = recorded_namespace();
 	if (!ns)
 		return 0;
 	__u64 key = namespace_id(ns);
 	if (bpf_map_lookup_elem(&slots, &key))
 		return 0;
 	__u32 inum = ns->ns.inum;
-	if (cfg->tracked_only) {
+	if (settings.tracked_only) {
 		if (!bpf_map_lookup_elem(&tracked, &inum))
 			return 0;
 		/* One namespace per request: a later one given the same inode is not asked for. */
 		bpf_map_delete_elem(&tracked, &inum);
 	}
-	__u32 slot = __sync_fetch_and_add(&cfg->next_slot, 1) & (MAX_RECORDINGS - 1);
+	__u32 slot = __sync_fetch_and_add(&next_slot, 1) & (MAX_RECORDINGS - 1);
 	struct recording *rec = bpf_map_lookup_elem(&recordings, &slot);
 	if (!rec)
 		return 0;
@@ -178,7 +171,7 @@ int BPF_PROG(start_recording, struct task_struct *p, int old_pid, void *bprm)
 	rec->flags = 0;
 	rec->namespace_id = key;
 	bpf_map_update_elem(&slots, &key, &slot, BPF_ANY);
-	__sync_fetch_and_add(&cfg->generation, 1);
+	__sync_fetch_and_add(&generation, 1);
 	return 0;
 }
 
@@ -186,27 +179,24 @@ int BPF_PROG(start_recording, struct task_struct *p, int old_pid, void *bprm)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(record_syscall, struct pt_regs *regs, long id)
 {
-	__u32 zero = 0;
-	struct recorder_config *cfg = bpf_map_lookup_elem(&config, &zero);
-	if (!cfg)
-		return 0;
-	struct mnt_namespace *ns = recorded_namespace(cfg);
+	struct mnt_namespace *ns = recorded_namespace();
 	if (!ns)
 		return 0;
 	__u64 key = namespace_id(ns);
+	__u32 zero = 0;
 	struct slot_cache *cache = bpf_map_lookup_elem(&last_slot, &zero);
 	if (!cache)
 		return 0;
-	__u32 generation = cfg->generation;
+	__u32 now = generation;
 	__u32 slot;
-	if (cache->namespace_id == key && cache->generation == generation) {
+	if (cache->namespace_id == key && cache->generation == now) {
 		slot = cache->slot;
 	} else {
 		__u32 *found = bpf_map_lookup_elem(&slots, &key);
 		slot = found ? *found : NO_SLOT;
 		cache->namespace_id = key;
 		cache->slot = slot;
-		cache->generation = generation;
+		cache->generation = now;
 	}
 	if (slot == NO_SLOT)
 		return 0;

@@ -29,7 +29,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
   private static final List<String> ALL_PROGRAMS = List.of("start_recording", "record_syscall", "do_nothing");
   private static final int SYSCALL_BITS = 1024;
   private static final int RECORDING_SIZE = SYSCALL_BITS / 8 + 8 + 8 + 4 * 4;
-  private static final int CONFIG_SIZE = 24;
+  private static final int SETTINGS_SIZE = 12;
   private static final int FLAG_OVERFLOW = 1;
   private static final long BPF_ANY = 0;
   private static final int ENOENT = 2;
@@ -40,10 +40,9 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
   private final Pointer object;
   private final List<String> programNames;
   private final RecorderSettings settings;
-  private final int recordingsFd;
-  private final int slotsFd;
-  private final int trackedFd;
-  private final int configFd;
+  private int recordingsFd = -1;
+  private int slotsFd = -1;
+  private int trackedFd = -1;
   private final Pointer key;
   private final Pointer nextKey;
   private final Pointer value;
@@ -68,21 +67,13 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
       for (String name : ALL_PROGRAMS) {
         lib.bpf_program__set_autoload(program(name), programNames.contains(name));
       }
-      int loaded = lib.bpf_object__load(object);
-      if (loaded != 0) {
-        throw new BpfException("the kernel refused the BPF program (libbpf printed the verifier log above): " + strerror(loaded));
-      }
-      this.recordingsFd = mapFd("recordings");
-      this.slotsFd = mapFd("slots");
-      this.trackedFd = mapFd("tracked");
-      this.configFd = mapFd("config");
     } catch (RuntimeException e) {
       lib.bpf_object__close(object);
       throw e;
     }
     this.key = Memory.allocateDirect(runtime, 8);
     this.nextKey = Memory.allocateDirect(runtime, 8);
-    this.value = Memory.allocateDirect(runtime, Math.max(RECORDING_SIZE, CONFIG_SIZE));
+    this.value = Memory.allocateDirect(runtime, RECORDING_SIZE);
   }
 
   /** Loads libbpf.so.1; throws {@link UnsatisfiedLinkError} when it is not installed. */
@@ -90,7 +81,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
     return LibraryLoader.create(Libbpf.class).failImmediately().load("libbpf.so.1");
   }
 
-  /** Opens and loads the recording program, not yet attached. */
+  /** Opens the recording programs; {@link #start} loads and attaches them. */
   public static LibbpfSyscallRecorder load(Libbpf lib, RecorderSettings settings) {
     return new LibbpfSyscallRecorder(lib, RECORDING_PROGRAMS, settings);
   }
@@ -110,10 +101,17 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   @Override
   public synchronized void start(boolean trackedOnly) {
-    if (!links.isEmpty()) {
+    if (recordingsFd >= 0) {
       throw new IllegalStateException("the recorder is already started");
     }
-    writeConfig(trackedOnly);
+    writeSettings(trackedOnly);
+    int loaded = lib.bpf_object__load(object);
+    if (loaded != 0) {
+      throw new BpfException("the kernel refused the BPF program (libbpf printed the verifier log above): " + strerror(loaded));
+    }
+    recordingsFd = mapFd("recordings");
+    slotsFd = mapFd("slots");
+    trackedFd = mapFd("tracked");
     for (String name : programNames) {
       Pointer attached = lib.bpf_program__attach(program(name));
       if (attached == null || attached.address() == 0) {
@@ -132,19 +130,31 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
     links.clear();
   }
 
-  private void writeConfig(boolean trackedOnly) {
-    value.putInt(0, (int) settings.hostMountNamespace());
-    value.putInt(4, (int) settings.ownMountNamespace());
-    value.putInt(8, trackedOnly ? 1 : 0);
-    value.putInt(12, 0);
-    value.putInt(16, 0);
-    value.putInt(20, 0);
-    key.putInt(0, 0);
-    check(lib.bpf_map_update_elem(configFd, key, value, BPF_ANY), "write the recorder's config");
+  /** The {@code settings} constant in {@code .rodata}: the verifier and the JIT see its values. */
+  private void writeSettings(boolean trackedOnly) {
+    Pointer rodata = lib.bpf_object__find_map_by_name(object, ".rodata");
+    if (rodata == null || rodata.address() == 0) {
+      throw new BpfException(OBJECT_RESOURCE + " has no .rodata");
+    }
+    Pointer size = Memory.allocateDirect(runtime, 8);
+    Pointer image = lib.bpf_map__initial_value(rodata, size);
+    if (image == null || image.address() == 0 || size.getLong(0) < SETTINGS_SIZE) {
+      throw new BpfException(OBJECT_RESOURCE + ": .rodata is not the expected settings struct");
+    }
+    image.putInt(0, (int) settings.hostMountNamespace());
+    image.putInt(4, (int) settings.ownMountNamespace());
+    image.putInt(8, trackedOnly ? 1 : 0);
+  }
+
+  private void requireStarted() {
+    if (recordingsFd < 0) {
+      throw new IllegalStateException("the recorder is not started");
+    }
   }
 
   @Override
   public synchronized void track(long mountNamespace) {
+    requireStarted();
     key.putInt(0, (int) mountNamespace);
     value.putByte(0, (byte) 1);
     check(lib.bpf_map_update_elem(trackedFd, key, value, BPF_ANY), "track mount namespace " + mountNamespace);
@@ -152,6 +162,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   @Override
   public synchronized void untrack(long mountNamespace) {
+    requireStarted();
     key.putInt(0, (int) mountNamespace);
     int result = lib.bpf_map_delete_elem(trackedFd, key);
     if (result != -ENOENT) {
@@ -161,6 +172,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   @Override
   public synchronized List<MountNamespaceRecording> recordings() {
+    requireStarted();
     Map<Long, Integer> slotOf = new LinkedHashMap<>();
     Pointer previous = null;
     while (lib.bpf_map_get_next_key(slotsFd, previous, nextKey) == 0) {
@@ -178,6 +190,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   @Override
   public synchronized void forget(MountNamespaceRecording recording) {
+    requireStarted();
     key.putLong(0, recording.namespaceId());
     if (lib.bpf_map_lookup_elem(slotsFd, key, value) != 0) {
       return;
