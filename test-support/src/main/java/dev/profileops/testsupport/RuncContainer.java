@@ -55,6 +55,7 @@ public final class RuncContainer {
   private final Path busybox;
   private final List<String> applets;
   private final Duration timeout;
+  private final List<String> wrapper;
 
   /**
    * What one container run did. {@code exitCode} is the script's exit status (128 + signal when a
@@ -79,11 +80,12 @@ public final class RuncContainer {
     }
   }
 
-  private RuncContainer(Path runc, Path busybox, List<String> applets, Duration timeout) {
+  private RuncContainer(Path runc, Path busybox, List<String> applets, Duration timeout, List<String> wrapper) {
     this.runc = runc;
     this.busybox = busybox;
     this.applets = List.copyOf(applets);
     this.timeout = timeout;
+    this.wrapper = List.copyOf(wrapper);
   }
 
   /**
@@ -99,7 +101,7 @@ public final class RuncContainer {
               throw new IllegalStateException("runc containers cannot run here: " + reason);
             });
     return new RuncContainer(
-        findRunc().orElseThrow(), findBusybox().orElseThrow(), DEFAULT_APPLETS, DEFAULT_TIMEOUT);
+        findRunc().orElseThrow(), findBusybox().orElseThrow(), DEFAULT_APPLETS, DEFAULT_TIMEOUT, List.of());
   }
 
   /** The same fixture with more busybox applets linked in {@code /bin} (e.g. {@code unshare}). */
@@ -111,12 +113,26 @@ public final class RuncContainer {
       }
       all.add(applet);
     }
-    return new RuncContainer(runc, busybox, new ArrayList<>(all), timeout);
+    return new RuncContainer(runc, busybox, new ArrayList<>(all), timeout, wrapper);
   }
 
   /** The same fixture with another time limit per container. */
   public RuncContainer withTimeout(Duration limit) {
-    return new RuncContainer(runc, busybox, applets, limit);
+    return new RuncContainer(runc, busybox, applets, limit, wrapper);
+  }
+
+  /**
+   * The same fixture with {@code runc run} started through another command, e.g. {@code strace -f
+   * -o FILE} (benchmarks compare what such tools cost a container).
+   */
+  public RuncContainer withRuntimeWrapper(String... command) {
+    return new RuncContainer(runc, busybox, applets, timeout, List.of(command));
+  }
+
+  private List<String> runCommand(Path bundle, String id) {
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(List.of(runc.toString(), "run", "--bundle", bundle.toString(), id));
+    return command;
   }
 
   public Duration timeout() {
@@ -187,7 +203,7 @@ public final class RuncContainer {
       LOG.debug("running container {} in {}", id, bundle);
       Commands.Outcome outcome =
           Commands.run(
-              List.of(runc.toString(), "run", "--bundle", bundle.toString(), id),
+              runCommand(bundle, id),
               bundle,
               Map.of(),
               timeout);
@@ -229,7 +245,7 @@ public final class RuncContainer {
       thread.setDaemon(true);
       thread.start();
       Commands.Outcome outcome =
-          Commands.run(List.of(runc.toString(), "run", "--bundle", bundle.toString(), id), bundle, Map.of(), timeout);
+          Commands.run(runCommand(bundle, id), bundle, Map.of(), timeout);
       if (thread.isAlive()) {
         // runc ended without the hook running (or finishing): give the watcher the other ends.
         try (var s = new java.io.RandomAccessFile(state.toFile(), "rw");
@@ -397,7 +413,7 @@ public final class RuncContainer {
       return Optional.of("cannot read " + busybox.get() + ": " + e);
     }
     RuncContainer fixture =
-        new RuncContainer(runc.get(), busybox.get(), List.of("sh", "echo"), DEFAULT_TIMEOUT);
+        new RuncContainer(runc.get(), busybox.get(), List.of("sh", "echo"), DEFAULT_TIMEOUT, List.of());
     try {
       Result result = fixture.runWithSeccomp("profileops-probe", null, "echo probe-ok");
       if (!result.succeeded() || !result.stdout().contains("probe-ok")) {

@@ -33,6 +33,9 @@ public interface Libbpf {
 
   int bpf_map__fd(Pointer map);
 
+  /** The map's initial image (e.g. {@code .rodata}), writable until the object is loaded. */
+  Pointer bpf_map__initial_value(Pointer map, Pointer sizeOut);
+
   int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
 
   int bpf_map_update_elem(int fd, Pointer key, Pointer value, long flags);

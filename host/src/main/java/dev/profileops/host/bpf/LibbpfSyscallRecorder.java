@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -25,8 +28,8 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
   static final List<String> FLOOR_PROGRAMS = List.of("do_nothing");
   private static final List<String> ALL_PROGRAMS = List.of("start_recording", "record_syscall", "do_nothing");
   private static final int SYSCALL_BITS = 1024;
-  private static final int RECORDING_SIZE = SYSCALL_BITS / 8 + 8 + 4 * 4;
-  private static final int CONFIG_SIZE = 16;
+  private static final int RECORDING_SIZE = SYSCALL_BITS / 8 + 8 + 8 + 4 * 4;
+  private static final int SETTINGS_SIZE = 12;
   private static final int FLAG_OVERFLOW = 1;
   private static final long BPF_ANY = 0;
   private static final int ENOENT = 2;
@@ -37,9 +40,9 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
   private final Pointer object;
   private final List<String> programNames;
   private final RecorderSettings settings;
-  private final int recordingsFd;
-  private final int trackedFd;
-  private final int configFd;
+  private int recordingsFd = -1;
+  private int slotsFd = -1;
+  private int trackedFd = -1;
   private final Pointer key;
   private final Pointer nextKey;
   private final Pointer value;
@@ -64,20 +67,13 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
       for (String name : ALL_PROGRAMS) {
         lib.bpf_program__set_autoload(program(name), programNames.contains(name));
       }
-      int loaded = lib.bpf_object__load(object);
-      if (loaded != 0) {
-        throw new BpfException("the kernel refused the BPF program (libbpf printed the verifier log above): " + strerror(loaded));
-      }
-      this.recordingsFd = mapFd("recordings");
-      this.trackedFd = mapFd("tracked");
-      this.configFd = mapFd("config");
     } catch (RuntimeException e) {
       lib.bpf_object__close(object);
       throw e;
     }
     this.key = Memory.allocateDirect(runtime, 8);
     this.nextKey = Memory.allocateDirect(runtime, 8);
-    this.value = Memory.allocateDirect(runtime, Math.max(RECORDING_SIZE, CONFIG_SIZE));
+    this.value = Memory.allocateDirect(runtime, RECORDING_SIZE);
   }
 
   /** Loads libbpf.so.1; throws {@link UnsatisfiedLinkError} when it is not installed. */
@@ -85,7 +81,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
     return LibraryLoader.create(Libbpf.class).failImmediately().load("libbpf.so.1");
   }
 
-  /** Opens and loads the recording program, not yet attached. */
+  /** Opens the recording programs; {@link #start} loads and attaches them. */
   public static LibbpfSyscallRecorder load(Libbpf lib, RecorderSettings settings) {
     return new LibbpfSyscallRecorder(lib, RECORDING_PROGRAMS, settings);
   }
@@ -105,10 +101,17 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   @Override
   public synchronized void start(boolean trackedOnly) {
-    if (!links.isEmpty()) {
+    if (recordingsFd >= 0) {
       throw new IllegalStateException("the recorder is already started");
     }
-    writeConfig(trackedOnly);
+    writeSettings(trackedOnly);
+    int loaded = lib.bpf_object__load(object);
+    if (loaded != 0) {
+      throw new BpfException("the kernel refused the BPF program (libbpf printed the verifier log above): " + strerror(loaded));
+    }
+    recordingsFd = mapFd("recordings");
+    slotsFd = mapFd("slots");
+    trackedFd = mapFd("tracked");
     for (String name : programNames) {
       Pointer attached = lib.bpf_program__attach(program(name));
       if (attached == null || attached.address() == 0) {
@@ -127,17 +130,31 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
     links.clear();
   }
 
-  private void writeConfig(boolean trackedOnly) {
-    value.putInt(0, (int) settings.hostMountNamespace());
-    value.putInt(4, (int) settings.ownMountNamespace());
-    value.putInt(8, trackedOnly ? 1 : 0);
-    value.putInt(12, 0);
-    key.putInt(0, 0);
-    check(lib.bpf_map_update_elem(configFd, key, value, BPF_ANY), "write the recorder's config");
+  /** The {@code settings} constant in {@code .rodata}: the verifier and the JIT see its values. */
+  private void writeSettings(boolean trackedOnly) {
+    Pointer rodata = lib.bpf_object__find_map_by_name(object, ".rodata");
+    if (rodata == null || rodata.address() == 0) {
+      throw new BpfException(OBJECT_RESOURCE + " has no .rodata");
+    }
+    Pointer size = Memory.allocateDirect(runtime, 8);
+    Pointer image = lib.bpf_map__initial_value(rodata, size);
+    if (image == null || image.address() == 0 || size.getLong(0) < SETTINGS_SIZE) {
+      throw new BpfException(OBJECT_RESOURCE + ": .rodata is not the expected settings struct");
+    }
+    image.putInt(0, (int) settings.hostMountNamespace());
+    image.putInt(4, (int) settings.ownMountNamespace());
+    image.putInt(8, trackedOnly ? 1 : 0);
+  }
+
+  private void requireStarted() {
+    if (recordingsFd < 0) {
+      throw new IllegalStateException("the recorder is not started");
+    }
   }
 
   @Override
   public synchronized void track(long mountNamespace) {
+    requireStarted();
     key.putInt(0, (int) mountNamespace);
     value.putByte(0, (byte) 1);
     check(lib.bpf_map_update_elem(trackedFd, key, value, BPF_ANY), "track mount namespace " + mountNamespace);
@@ -145,6 +162,7 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   @Override
   public synchronized void untrack(long mountNamespace) {
+    requireStarted();
     key.putInt(0, (int) mountNamespace);
     int result = lib.bpf_map_delete_elem(trackedFd, key);
     if (result != -ENOENT) {
@@ -154,33 +172,46 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   @Override
   public synchronized List<MountNamespaceRecording> recordings() {
-    List<Long> ids = new ArrayList<>();
+    requireStarted();
+    Map<Long, Integer> slotOf = new LinkedHashMap<>();
     Pointer previous = null;
-    while (lib.bpf_map_get_next_key(recordingsFd, previous, nextKey) == 0) {
-      ids.add(nextKey.getLong(0));
-      key.putLong(0, nextKey.getLong(0));
+    while (lib.bpf_map_get_next_key(slotsFd, previous, nextKey) == 0) {
+      long id = nextKey.getLong(0);
+      key.putLong(0, id);
+      if (lib.bpf_map_lookup_elem(slotsFd, key, value) == 0) {
+        slotOf.put(id, value.getInt(0));
+      }
       previous = key;
     }
     List<MountNamespaceRecording> all = new ArrayList<>();
-    for (long id : ids) {
-      key.putLong(0, id);
-      int result = lib.bpf_map_lookup_elem(recordingsFd, key, value);
-      if (result == -ENOENT) {
-        continue; // dropped by the LRU map meanwhile
-      }
-      check(result, "read the recording of namespace id " + id);
-      all.add(decode(id));
-    }
+    slotOf.forEach((id, slot) -> readSlot(slot).filter(r -> r.namespaceId() == id).ifPresent(all::add));
     return all;
   }
 
   @Override
   public synchronized void forget(MountNamespaceRecording recording) {
+    requireStarted();
     key.putLong(0, recording.namespaceId());
-    int result = lib.bpf_map_delete_elem(recordingsFd, key);
-    if (result != -ENOENT) {
-      check(result, "forget the recording of mount namespace " + recording.mountNamespace());
+    if (lib.bpf_map_lookup_elem(slotsFd, key, value) != 0) {
+      return;
     }
+    int slot = value.getInt(0);
+    int deleted = lib.bpf_map_delete_elem(slotsFd, key);
+    if (deleted != -ENOENT) {
+      check(deleted, "forget the recording of mount namespace " + recording.mountNamespace());
+    }
+    if (readSlot(slot).filter(r -> r.namespaceId() == recording.namespaceId()).isPresent()) {
+      // namespace_id 0 frees the slot; the kernel program then ignores it
+      value.setMemory(0, RECORDING_SIZE, (byte) 0);
+      key.putInt(0, slot);
+      check(lib.bpf_map_update_elem(recordingsFd, key, value, BPF_ANY), "free slot " + slot);
+    }
+  }
+
+  private Optional<MountNamespaceRecording> readSlot(int slot) {
+    key.putInt(0, slot);
+    check(lib.bpf_map_lookup_elem(recordingsFd, key, value), "read recording slot " + slot);
+    return value.getLong(SYSCALL_BITS / 8) == 0 ? Optional.empty() : Optional.of(decode());
   }
 
   @Override
@@ -189,16 +220,17 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
     lib.bpf_object__close(object);
   }
 
-  private MountNamespaceRecording decode(long namespaceId) {
+  private MountNamespaceRecording decode() {
     long[] words = new long[SYSCALL_BITS / 64];
     for (int i = 0; i < words.length; i++) {
       words[i] = value.getLong(i * 8L);
     }
     int at = SYSCALL_BITS / 8;
-    long cgroupId = value.getLong(at);
-    long mountNamespace = Integer.toUnsignedLong(value.getInt(at + 8));
-    long firstPid = Integer.toUnsignedLong(value.getInt(at + 12));
-    int flags = value.getInt(at + 16);
+    long namespaceId = value.getLong(at);
+    long cgroupId = value.getLong(at + 8);
+    long mountNamespace = Integer.toUnsignedLong(value.getInt(at + 16));
+    long firstPid = Integer.toUnsignedLong(value.getInt(at + 20));
+    int flags = value.getInt(at + 24);
     return new MountNamespaceRecording(namespaceId, mountNamespace, BitSet.valueOf(words), firstPid, cgroupId,
         (flags & FLAG_OVERFLOW) != 0);
   }

@@ -9,8 +9,7 @@ import java.util.Optional;
  * inside that namespace (where a container runtime hands over to the workload; the execve itself is
  * not recorded). The host's mount namespace
  * and the recorder's own are never recorded. A recording stays readable after the namespace's
- * processes have exited, until {@link #forget} (or until the kernel map, when full, drops the
- * recordings longest untouched).
+ * processes have exited, until {@link #forget} (or until 4,096 newer recordings have taken its slot).
  */
 public interface SyscallRecorder extends AutoCloseable {
 

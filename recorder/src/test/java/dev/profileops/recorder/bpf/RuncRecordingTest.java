@@ -91,6 +91,14 @@ class RuncRecordingTest {
   }
 
   @Test
+  void theShortLivedProcessesOfAContainerLandInItsOneRecording() throws Exception {
+    RecordingToProfile.Result recorded = record(
+        "touch /tmp/f", "i=0", "while [ $i -lt 1000 ]; do (true); i=$((i+1)); done", "(chmod 600 /tmp/f)");
+
+    assertThat(recorded.syscalls()).as("the last of 1,001 subshells").contains("chmod");
+  }
+
+  @Test
   void otherProcessesOnTheHostDuringTheRecordingDoNotLeakIntoIt() throws Exception {
     List<Process> others = new ArrayList<>();
     RecordingToProfile.Result recorded = record(() -> {
