@@ -22,9 +22,12 @@ class RecordAsUserIT {
     Prerequisites.require(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isRegularFile(jar)
         ? Optional.empty() : Optional.of("needs setpriv (util-linux) and the packaged " + jar));
     Path err = tmp.resolve("err");
-    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    // A copy the user can read wherever the checkout lives.
+    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path readable = Files.copy(jar, tmp.resolve("profileops.jar"));
+    Files.setPosixFilePermissions(readable, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        "java", "-jar", jar.toString(), "record", "--", "true")
+        "java", "-jar", readable.toString(), "record", "--", "true")
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
 
