@@ -2,32 +2,34 @@ package dev.profileops.syncer.profilesource;
 
 import dev.profileops.api.SpoApi;
 import dev.profileops.api.source.ProfileSource;
-import dev.profileops.syncer.cluster.ClusterState;
-import dev.profileops.syncer.source.ProfileKinds;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.util.ArrayList;
+import dev.profileops.api.source.ProfileSourceStatus;
 import dev.profileops.syncer.cluster.ClusterApplier;
+import dev.profileops.syncer.cluster.ClusterState;
 import dev.profileops.syncer.cluster.ObjectWriter;
 import dev.profileops.syncer.schedule.QuartzSyncSchedule;
+import dev.profileops.syncer.source.ProfileKinds;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One ProfileSource: sync it now, then every interval on a Quartz schedule ({@link QuartzSyncSchedule}:
@@ -106,6 +108,23 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
     return () -> applied.stream().flatMap(informer -> informer.list(o -> true).map(HasMetadata.class::cast));
   }
 
+  /**
+   * The revision this controller last applied per source (by uid). The source handed to a reconcile
+   * can be a cached copy from before our last status write; what we applied ourselves is never older.
+   */
+  private final Map<String, String> lastApplied = new ConcurrentHashMap<>();
+
+  private void rememberedLastApplied(ProfileSource source) {
+    String remembered = lastApplied.get(source.getMetadata().getUid());
+    if (remembered == null) {
+      return;
+    }
+    if (source.getStatus() == null) {
+      source.setStatus(new ProfileSourceStatus());
+    }
+    source.getStatus().setLastAppliedRevision(remembered);
+  }
+
   @Override
   public UpdateControl<ProfileSource> reconcile(ProfileSource source, Context<ProfileSource> context) {
     if (source.getSpec().suspended()) {
@@ -117,8 +136,12 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
     SyncOutcome outcome = sync.sync(source, cachedState());
     Duration took = Duration.between(start, clock.instant());
     metrics.record(SourceIdentity.labelValue(source), took, outcome);
+    rememberedLastApplied(source);
     String previous = source.getStatus() == null ? null : source.getStatus().getLastAppliedRevision();
     source.setStatus(SourceStatus.from(source, outcome, clock.instant()));
+    if (outcome.succeeded()) {
+      lastApplied.put(source.getMetadata().getUid(), outcome.revision());
+    }
     report(source, outcome, previous);
     String notReported = commitStatus.publish(source, outcome);
     if (notReported != null) {
@@ -130,6 +153,7 @@ public final class ProfileSourceReconciler implements Reconciler<ProfileSource>,
 
   @Override
   public DeleteControl cleanup(ProfileSource source, Context<ProfileSource> context) {
+    lastApplied.remove(source.getMetadata().getUid());
     if (source.getSpec().pruneEnabled()) {
       // Deleting the source deletes what it applied, as a Flux Kustomization with prune does.
       new ClusterApplier(client, SourceIdentity.labelValue(source), ObjectWriter.serverSideApply(),
