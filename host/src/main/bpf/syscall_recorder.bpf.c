@@ -43,14 +43,30 @@ struct mnt_namespace___with_seq {
 	__u64 seq;
 } __attribute__((preserve_access_index));
 
+/* The leaf name of the task's cgroup v2 directory: runtimes name it after the container
+ * (runc: <id>, containerd: cri-containerd-<id>.scope, CRI-O: crio-<id>.scope, Docker: docker-<id>.scope). */
+struct kernfs_node {
+	const char *name;
+} __attribute__((preserve_access_index));
+
+struct cgroup {
+	struct kernfs_node *kn;
+} __attribute__((preserve_access_index));
+
+struct css_set {
+	struct cgroup *dfl_cgrp;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	struct nsproxy *nsproxy;
+	struct css_set *cgroups;
 } __attribute__((preserve_access_index));
 
 #define SYSCALL_BITS 1024
 #define MAX_RECORDINGS 4096  /* a power of two: slots are handed out round robin */
 #define MAX_TRACKED 1024
 #define NO_SLOT 0xffffffffu
+#define CGROUP_NAME_LEN 128
 
 /* Flags of a recording. */
 #define RECORDING_OVERFLOW 1u  /* a syscall number >= SYSCALL_BITS was seen (x32 or an unknown one) */
@@ -64,6 +80,9 @@ struct recording {
 	__u32 first_pid;     /* that process */
 	__u32 flags;
 	__u32 unused;
+	/* The leaf name of that process's cgroup: which container it is, still known once the container
+	 * and its cgroup are gone (a container that exits in milliseconds). */
+	char cgroup[CGROUP_NAME_LEN];
 };
 
 /* Set by user space before load: constants to the verifier and the JIT. */
@@ -166,6 +185,10 @@ int BPF_PROG(start_recording, struct task_struct *p, int old_pid, void *bprm)
 	for (int i = 0; i < SYSCALL_BITS / 64; i++)
 		rec->syscalls[i] = 0;
 	rec->cgroup_id = bpf_get_current_cgroup_id();
+	/* Only at a namespace's first exec, never per syscall. */
+	const char *cgroup_name = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), cgroups, dfl_cgrp, kn, name);
+	if (!cgroup_name || bpf_probe_read_kernel_str(rec->cgroup, sizeof(rec->cgroup), cgroup_name) < 0)
+		rec->cgroup[0] = 0;
 	rec->mntns = inum;
 	rec->first_pid = bpf_get_current_pid_tgid() >> 32;
 	rec->flags = 0;

@@ -44,13 +44,18 @@ public final class FakeSyscallRecorder implements SyscallRecorder {
 
   /** A new namespace with this inode number (an old one with it is dead), its first exec by {@code pid}. */
   public synchronized void exec(long mountNamespace, long pid) {
+    exec(mountNamespace, pid, "");
+  }
+
+  /** As {@link #exec(long, long)}, by a process in the cgroup of that leaf name. */
+  public synchronized void exec(long mountNamespace, long pid, String cgroup) {
     requireRecording();
     long id = nextNamespaceId++;
     liveNamespaceIds.put(mountNamespace, id);
     if (trackedOnly && !tracked.remove(mountNamespace)) {
       return;
     }
-    recordings.put(id, new MountNamespaceRecording(id, mountNamespace, new BitSet(), pid, 0, false));
+    recordings.put(id, new MountNamespaceRecording(id, mountNamespace, new BitSet(), pid, 0, false, cgroup));
   }
 
   /** As if the live namespace of this inode number made these syscalls. */
@@ -65,7 +70,7 @@ public final class FakeSyscallRecorder implements SyscallRecorder {
     for (int nr : syscallNumbers) {
       bits.set(nr);
     }
-    recordings.put(id, new MountNamespaceRecording(id, mountNamespace, bits, old.firstPid(), 0, false));
+    recordings.put(id, new MountNamespaceRecording(id, mountNamespace, bits, old.firstPid(), 0, false, old.cgroup()));
   }
 
   @Override

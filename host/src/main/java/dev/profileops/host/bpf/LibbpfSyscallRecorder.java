@@ -2,6 +2,7 @@ package dev.profileops.host.bpf;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -28,7 +29,8 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
   static final List<String> FLOOR_PROGRAMS = List.of("do_nothing");
   private static final List<String> ALL_PROGRAMS = List.of("start_recording", "record_syscall", "do_nothing");
   private static final int SYSCALL_BITS = 1024;
-  private static final int RECORDING_SIZE = SYSCALL_BITS / 8 + 8 + 8 + 4 * 4;
+  private static final int CGROUP_NAME_LEN = 128;
+  private static final int RECORDING_SIZE = SYSCALL_BITS / 8 + 8 + 8 + 4 * 4 + CGROUP_NAME_LEN;
   private static final int SETTINGS_SIZE = 12;
   private static final int FLAG_OVERFLOW = 1;
   private static final long BPF_ANY = 0;
@@ -231,8 +233,14 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
     long mountNamespace = Integer.toUnsignedLong(value.getInt(at + 16));
     long firstPid = Integer.toUnsignedLong(value.getInt(at + 20));
     int flags = value.getInt(at + 24);
+    byte[] name = new byte[CGROUP_NAME_LEN];
+    value.get(at + 32, name, 0, CGROUP_NAME_LEN);
+    int end = 0;
+    while (end < name.length && name[end] != 0) {
+      end++;
+    }
     return new MountNamespaceRecording(namespaceId, mountNamespace, BitSet.valueOf(words), firstPid, cgroupId,
-        (flags & FLAG_OVERFLOW) != 0);
+        (flags & FLAG_OVERFLOW) != 0, new String(name, 0, end, StandardCharsets.UTF_8));
   }
 
   private Pointer program(String name) {

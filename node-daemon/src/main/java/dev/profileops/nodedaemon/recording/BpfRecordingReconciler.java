@@ -24,6 +24,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,12 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     return this;
   }
 
+  /** Whether the recorder has been loaded (on the first recording that needs it) and can record. */
+  public boolean isRecording() {
+    SyscallRecorder current = recorder;
+    return current != null && current.available();
+  }
+
   /** Containers being recorded now, for status and tests. */
   public Set<RecordedContainer> recordedContainers() {
     return Set.copyOf(recording.values());
@@ -145,6 +152,9 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
           if (!recording.containsKey(key)) {
             waiting |= !startFollowing(key, pod, now);
           }
+        } else if (!recording.containsKey(key)) {
+          // Exited before its process was found (milliseconds): the kernel kept its cgroup's name.
+          publishByCgroup(profileRecording, key, pod, started, now);
         }
       }
     }
@@ -197,7 +207,30 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
       recording.remove(key);
       return;
     }
-    RecordingToProfile.Result result = toProfile.convert(key.recording(), key.container(), seen.get());
+    publish(profileRecording, key, container, seen.get(), now);
+  }
+
+  /**
+   * A container that exited before this node found its process: its recording, if the kernel has one
+   * whose cgroup is the container's (published once; the recording is forgotten afterwards).
+   */
+  private void publishByCgroup(ProfileRecording profileRecording, RecordedContainer.Key key, Pod pod,
+      SyscallRecorder started, Instant now) {
+    Optional<MountNamespaceRecording> seen = started.recordings().stream()
+        .filter(r -> r.inContainer(key.containerId()))
+        .max(Comparator.comparingLong(MountNamespaceRecording::namespaceId));
+    if (seen.isEmpty()) {
+      return;
+    }
+    var container = new RecordedContainer(key.recordingNamespace(), key.recording(), pod.getMetadata().getName(),
+        key.podUid(), key.container(), key.containerId(), seen.get().firstPid(), seen.get().mountNamespace(), now);
+    publish(profileRecording, key, container, seen.get(), now);
+  }
+
+  private void publish(ProfileRecording profileRecording, RecordedContainer.Key key, RecordedContainer container,
+      MountNamespaceRecording seen, Instant now) {
+    SyscallRecorder started = recorder();
+    RecordingToProfile.Result result = toProfile.convert(key.recording(), key.container(), seen);
     if (!result.unnamedNumbers().isEmpty() || result.overflow()) {
       log.warn("Container {}: syscall numbers libseccomp cannot name {}{}", key.container(), result.unnamedNumbers(),
           result.overflow() ? ", and numbers beyond the recorder's bitmap were lost" : "");
@@ -205,7 +238,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     // Written before forgetting: a failed write throws, JOSDK retries, and the recording is still there.
     var written = writer.write(profileRecording, container, result.profile(), now);
     recording.remove(key);
-    started.forget(seen.get());
+    started.forget(seen);
     log.info("Recorded {} syscalls of container {} of pod {}/{} as SeccompProfile {}", result.syscalls().size(),
         key.container(), key.recordingNamespace(), container.pod(), written.getMetadata().getName());
   }

@@ -110,6 +110,23 @@ class BpfRecordingOnRuncTest {
     assertThat(denied.stderr()).contains("Operation not permitted");
   }
 
+  @Test
+  void aContainerThatExitedBeforeThePodReportedItIsRecordedAllTheSame() throws Exception {
+    client.resource(RecordingFixtures.recording("job", MergeStrategy.None)).create();
+    // Loads the recorder (it records from its load on): a recording with no pod yet.
+    await().atMost(WAIT).until(recording::isRecording);
+
+    // The container runs to its end before the node hears of it: only the kernel saw it.
+    RuncContainer.Result ran = containers.run("quick", null, SCRIPT);
+    assertThat(ran.succeeded()).as("%s", ran).isTrue();
+    client.resource(RecordingFixtures.exited(
+        RecordingFixtures.runningPod("job-1", NODE, "job", "box", "containerd://" + ran.containerId()))).create();
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(client.resources(SeccompProfile.class).withName("job-box-job-1").get()).isNotNull());
+    List<String> syscalls = client.resources(SeccompProfile.class).withName("job-box-job-1").get().getSpec().getSyscalls().get(0).getNames();
+    assertThat(syscalls).contains("execve", "mkdir", "openat", "write").doesNotContain("pivot_root", "mount");
+  }
+
   /** The last path segment of the process's cgroup: runc names it after the container. */
   private static String cgroupLeaf(long pid) throws Exception {
     List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"));

@@ -138,6 +138,25 @@ class BpfRecordingReconcilerTest {
   }
 
   @Test
+  void aContainerThatExitedBeforeItsProcessWasFoundIsFoundByItsCgroup() {
+    client.resource(RecordingFixtures.recording("job", MergeStrategy.None)).create();
+    // Started and exited in milliseconds: no process to find, but the kernel kept the cgroup's name.
+    recorder.exec(930, 31, "cri-containerd-dead0001.scope");
+    recorder.saw(930, nr("mkdir"));
+    recorder.exec(931, 32, "cri-containerd-dead0002.scope");
+    recorder.saw(931, nr("read"));
+    Pod pod = RecordingFixtures.exited(RecordingFixtures.runningPod("job-1", NODE, "job", "worker", "containerd://dead0001"));
+
+    client.resource(pod).create();
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(seccompProfile("job-worker-job-1")).isNotNull());
+    assertThat(seccompProfile("job-worker-job-1").getSpec().getSyscalls().get(0).getNames()).contains("mkdir").doesNotContain("read");
+    // Its recording is forgotten, the other container's is not.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.recordings()).extracting(r -> r.cgroup())
+        .containsExactly("cri-containerd-dead0002.scope"));
+  }
+
+  @Test
   void podsOfOtherNodesAndUnselectedPodsAreNotRecorded() {
     client.resource(RecordingFixtures.recording("web", MergeStrategy.Containers)).create();
     processes.put("0ther001", new ContainerLocator.ContainerProcess(10, 910));
