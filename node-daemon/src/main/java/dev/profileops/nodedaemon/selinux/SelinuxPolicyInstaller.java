@@ -214,6 +214,13 @@ public final class SelinuxPolicyInstaller {
     return true;
   }
 
+  /** Modules handed in and waiting for the next transaction. */
+  int waiting() {
+    synchronized (queueLock) {
+      return queue.size();
+    }
+  }
+
   public Set<String> installed() throws IOException {
     return store.installed();
   }
