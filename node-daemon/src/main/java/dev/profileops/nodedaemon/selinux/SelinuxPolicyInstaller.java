@@ -74,6 +74,24 @@ public final class SelinuxPolicyInstaller {
     return store;
   }
 
+  private volatile boolean baseInstalled;
+
+  /** {@link #installBasePolicies()} once; again on the next call if it failed. */
+  public void ensureBasePolicies() throws IOException {
+    if (baseInstalled) {
+      return;
+    }
+    synchronized (this) {
+      if (!baseInstalled) {
+        BatchResult result = installBasePolicies();
+        if (!result.errors().isEmpty()) {
+          throw new IOException("the base policies do not build: " + result.errors());
+        }
+        baseInstalled = true;
+      }
+    }
+  }
+
   /**
    * Installs our {@code container} template (unless the store already has a {@code container}
    * module, as with container-selinux) and the permissive {@code selinuxrecording} policy.

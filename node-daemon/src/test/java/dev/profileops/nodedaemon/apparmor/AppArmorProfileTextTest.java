@@ -51,7 +51,7 @@ class AppArmorProfileTextTest {
   @TempDir Path dir;
 
   static AppArmorProfile example() throws IOException {
-    return Serialization.unmarshal(Files.readString(Path.of("../repo-template/apparmor/web-server.yaml")), AppArmorProfile.class);
+    return Serialization.unmarshal(Files.readString(Path.of("../repo-template/apparmor/web-server-apparmor.yaml")), AppArmorProfile.class);
   }
 
   @Test

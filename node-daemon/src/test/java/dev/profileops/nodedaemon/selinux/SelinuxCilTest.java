@@ -34,15 +34,15 @@ class SelinuxCilTest {
 
   @Test
   void translatesTheTemplateProfileWithSortedUniqueRulesAndSelf() throws IOException {
-    SelinuxProfile profile = example("selinux/web-server.yaml");
+    SelinuxProfile profile = example("selinux/web-server-selinux.yaml");
 
-    assertThat(NO_PARENTS.translate("web-server", profile.getSpec())).isEqualTo("""
-        (block web-server
+    assertThat(NO_PARENTS.translate("web-server-selinux", profile.getSpec())).isEqualTo("""
+        (block web-server-selinux
             (blockinherit container)
             (allow process http_port_t (tcp_socket (name_bind)))
             (allow process var_log_t (dir (getattr open search)))
             (allow process var_log_t (file (append getattr open)))
-            (allow process web-server.process (tcp_socket (accept bind create listen read write)))
+            (allow process web-server-selinux.process (tcp_socket (accept bind create listen read write)))
         )
         """);
   }

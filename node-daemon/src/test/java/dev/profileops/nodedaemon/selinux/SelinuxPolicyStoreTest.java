@@ -43,8 +43,8 @@ class SelinuxPolicyStoreTest {
     assertThat(installer.installBasePolicies().errors()).isEmpty();
 
     Map<String, String> modules = new LinkedHashMap<>();
-    modules.put("web-server", new SelinuxCil(n -> null)
-        .translate("web-server", SelinuxCilTest.example("selinux/web-server.yaml").getSpec()));
+    modules.put("web-server-selinux", new SelinuxCil(n -> null)
+        .translate("web-server-selinux", SelinuxCilTest.example("selinux/web-server-selinux.yaml").getSpec()));
     modules.put("log-reader", RawCilCheck.wrap("log-reader",
         SelinuxCilTest.rawExample("selinux/log-reader.yaml").getSpec().getPolicy()));
     modules.put("broken", RawCilCheck.wrap("broken", """
@@ -54,20 +54,20 @@ class SelinuxPolicyStoreTest {
 
     SelinuxPolicyInstaller.BatchResult result = installer.installAll(modules);
 
-    assertThat(result.installedNames()).containsExactly("web-server", "log-reader");
+    assertThat(result.installedNames()).containsExactly("web-server-selinux", "log-reader");
     assertThat(result.errors()).containsOnlyKeys("broken");
     assertThat(result.errors().get("broken")).contains("Failed to resolve allow statement");
     assertThat(result.transactions()).isEqualTo(2);
     List<String> listed = copy.listFull();
-    assertThat(listed).anySatisfy(l -> assertThat(l).matches("350 +web-server +cil"))
+    assertThat(listed).anySatisfy(l -> assertThat(l).matches("350 +web-server-selinux +cil"))
         .anySatisfy(l -> assertThat(l).matches("350 +log-reader +cil"))
         .anySatisfy(l -> assertThat(l).matches("350 +profileops-container +cil"))
         .anySatisfy(l -> assertThat(l).matches("350 +selinuxrecording +cil"))
         .noneSatisfy(l -> assertThat(l).contains("broken"));
 
-    assertThat(installer.remove(List.of("web-server"))).isTrue();
-    assertThat(copy.listFull()).noneSatisfy(l -> assertThat(l).contains("web-server"))
+    assertThat(installer.remove(List.of("web-server-selinux"))).isTrue();
+    assertThat(copy.listFull()).noneSatisfy(l -> assertThat(l).contains("web-server-selinux"))
         .anySatisfy(l -> assertThat(l).contains("log-reader"));
-    assertThat(store.installed()).contains("log-reader").doesNotContain("web-server");
+    assertThat(store.installed()).contains("log-reader").doesNotContain("web-server-selinux");
   }
 }

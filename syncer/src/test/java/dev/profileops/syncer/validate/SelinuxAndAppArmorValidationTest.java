@@ -36,7 +36,7 @@ class SelinuxAndAppArmorValidationTest {
 
   @Test
   void theTemplateExamplesAreValid() throws IOException {
-    for (String file : List.of("selinux/web-server.yaml", "selinux/log-reader.yaml", "apparmor/web-server.yaml")) {
+    for (String file : List.of("selinux/web-server-selinux.yaml", "selinux/log-reader.yaml", "apparmor/web-server-apparmor.yaml")) {
       write(file, Files.readString(Path.of("../repo-template").resolve(file)));
     }
 
