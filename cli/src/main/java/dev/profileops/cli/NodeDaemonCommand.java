@@ -2,6 +2,7 @@ package dev.profileops.cli;
 
 import dev.profileops.host.seccomp.SyscallTables;
 import dev.profileops.nodedaemon.NodeDaemon;
+import dev.profileops.nodedaemon.SecurityModules;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class NodeDaemonCommand implements Callable<Integer> {
     System.err.println("profileops node-daemon 0.1.0 on node " + nodeName + ", kubelet dir " + dir
         + ", libseccomp " + SyscallTables.system().version());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    NodeDaemon daemon = new NodeDaemon(client, nodeName, dir);
+    NodeDaemon daemon = new NodeDaemon(client, nodeName, dir, SecurityModules.system(client), o -> {});
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       daemon.close();

@@ -13,4 +13,19 @@ public final class AppArmorParsers {
         .<AppArmorParser>map(p -> new ApparmorParserCommand(p, includeDir, ApparmorParserCommand.SECURITYFS))
         .orElseGet(() -> new UnsupportedAppArmorParser("apparmor_parser is not installed (Debian: apt-get install apparmor)"));
   }
+
+  /**
+   * For a node root that may not be this machine's {@code /} (the CLI's local mode): includes come
+   * from this machine's {@code /etc/apparmor.d}, and the kernel is looked for under
+   * {@code <root>/sys/kernel/security}, so profiles are only loaded when the root is the real one.
+   */
+  public static AppArmorParser forNodeRoot(Path nodeRoot) {
+    Path root = nodeRoot.toAbsolutePath().normalize();
+    if (root.equals(Path.of("/"))) {
+      return system(Path.of("/etc/apparmor.d"));
+    }
+    return ToolRun.find("apparmor_parser")
+        .<AppArmorParser>map(p -> new ApparmorParserCommand(p, Path.of("/etc/apparmor.d"), root.resolve("sys/kernel/security")))
+        .orElseGet(() -> new UnsupportedAppArmorParser("apparmor_parser is not installed (Debian: apt-get install apparmor)"));
+  }
 }
