@@ -28,7 +28,26 @@ public final class CrossObjectChecks {
         result.add(o);
       }
     }
-    return checkSelinuxInherits(checkBaseProfiles(result, problems), problems);
+    return checkSelinuxInherits(checkSelinuxModuleNames(checkBaseProfiles(result, problems), problems), problems);
+  }
+
+  /** A SelinuxProfile and a RawSelinuxProfile of one name would be one CIL module (and block) on every node. */
+  private static List<LoadedObject> checkSelinuxModuleNames(List<LoadedObject> objects, List<Problem> problems) {
+    Map<String, LoadedObject> firstModule = new HashMap<>();
+    List<LoadedObject> result = new ArrayList<>();
+    for (LoadedObject o : objects) {
+      boolean module = o.resource() instanceof SelinuxProfile || o.resource() instanceof dev.profileops.api.selinux.RawSelinuxProfile;
+      LoadedObject first = module ? firstModule.putIfAbsent(o.name(), o) : null;
+      if (first != null && !first.kind().equals(o.kind())) {
+        problems.add(Problem.error(o.file(), o.document().lineOf("/metadata/name"), "metadata.name",
+            o.kind() + " \"" + o.name() + "\" would install the same SELinux module as the " + first.kind() + " at "
+                + first.file() + ":" + first.line() + "; give one of them another name"));
+        result.add(o.invalid());
+      } else {
+        result.add(o);
+      }
+    }
+    return result;
   }
 
   /**

@@ -151,6 +151,28 @@ class SelinuxAndAppArmorValidationTest {
   }
 
   @Test
+  void aSelinuxProfileAndARawOneCannotShareAName() throws IOException {
+    write("a.yaml", """
+        apiVersion: security-profiles-operator.x-k8s.io/v1
+        kind: SelinuxProfile
+        metadata:
+          name: app
+        spec: {}
+        """);
+    write("b.yaml", """
+        apiVersion: security-profiles-operator.x-k8s.io/v1
+        kind: RawSelinuxProfile
+        metadata:
+          name: app
+        spec:
+          policy: "(blockinherit container)"
+        """);
+
+    assertThat(errors()).containsExactly("b.yaml:4: metadata.name: RawSelinuxProfile \"app\" would install the same SELinux "
+        + "module as the SelinuxProfile at a.yaml:1; give one of them another name");
+  }
+
+  @Test
   void rawCilProblemsPointIntoThePolicyText() throws IOException {
     write("raw.yaml", """
         apiVersion: security-profiles-operator.x-k8s.io/v1
