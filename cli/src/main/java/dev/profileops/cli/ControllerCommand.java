@@ -1,19 +1,23 @@
 package dev.profileops.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.nodedaemon.nodes.DepartedNodeFinalizers;
+import dev.profileops.recorder.cluster.RecordingPublishReconciler;
+import dev.profileops.recorder.publish.RecordingPublisher;
 import dev.profileops.syncer.cluster.ObjectWriter;
 import dev.profileops.syncer.profilesource.SourceTrigger;
 import dev.profileops.syncer.profilesource.SyncerController;
 import dev.profileops.syncer.webhook.WebhookReceiver;
-import java.nio.file.Files;
-import java.time.Clock;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -44,6 +48,10 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(names = "--webhook-secret-file", description = "File holding the webhook secret (HMAC key, or GitLab token)")
   Path webhookSecretFile;
 
+  @Option(names = "--publish-recordings", defaultValue = "true", negatable = true,
+      description = "Propose what ProfileRecordings recorded as pull requests (default: on)")
+  boolean publishRecordings;
+
   @Override
   public Integer call() throws Exception {
     // The JDK's HTTP server reads this once, at its first use: it bounds how long a client may take to
@@ -66,7 +74,12 @@ final class ControllerCommand implements Callable<Integer> {
     }
     ObjectWriter writer = "replace".equals(applyMode) ? ObjectWriter.createOrReplace() : ObjectWriter.serverSideApply();
     KubernetesClient client = new KubernetesClientBuilder().build();
-    SyncerController controller = new SyncerController(client, Syscalls.load(System.err), writer, workDir, metrics, leaseNamespace);
+    SyscallTable syscalls = Syscalls.load(System.err);
+    SyncerController controller = new SyncerController(client, syscalls, writer, workDir, metrics, leaseNamespace);
+    if (publishRecordings) {
+      controller.register(new RecordingPublishReconciler(client, new RecordingPublisher(workDir.resolve("recordings"), syscalls)),
+          RecordingPublishReconciler.FINALIZER);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     HttpServer metricsServer = server;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -87,6 +100,10 @@ final class ControllerCommand implements Callable<Integer> {
           new SourceTrigger(client, Clock.systemUTC()));
     }
     controller.start();
+    // Finalizers and node statuses of nodes that left the cluster, which would block deletes forever.
+    DepartedNodeFinalizers janitor = new DepartedNodeFinalizers(client);
+    janitor.start(DepartedNodeFinalizers.DEFAULT_INTERVAL);
+    Runtime.getRuntime().addShutdownHook(new Thread(janitor::close));
     if (receiver != null) {
       receiver.start();
       WebhookReceiver started = receiver;

@@ -1,11 +1,19 @@
 package dev.profileops.cli;
 
+import dev.profileops.host.bpf.SyscallRecorders;
+import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
 import dev.profileops.nodedaemon.NodeDaemon;
 import dev.profileops.nodedaemon.SecurityModules;
+import dev.profileops.nodedaemon.recording.BpfRecordingReconciler;
+import dev.profileops.nodedaemon.recording.ProcContainerLocator;
+import dev.profileops.nodedaemon.recording.RecordedProfileWriter;
+import dev.profileops.recorder.bpf.RecordingToProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +30,10 @@ final class NodeDaemonCommand implements Callable<Integer> {
   @Option(names = "--kubelet-dir", description = "Kubelet directory (default: $KUBELET_DIR or /var/lib/kubelet)")
   Path kubeletDir;
 
+  @Option(names = "--bpf-recorder", defaultValue = "${env:ENABLE_BPF_RECORDER:-false}",
+      description = "Record the containers of ProfileRecordings with recorder: Bpf on this node (default: $ENABLE_BPF_RECORDER or false)")
+  boolean bpfRecorder;
+
   @Override
   public Integer call() throws InterruptedException {
     if (nodeName == null || nodeName.isBlank()) {
@@ -29,21 +41,41 @@ final class NodeDaemonCommand implements Callable<Integer> {
       return 2;
     }
     Path dir = kubeletDir != null ? kubeletDir : NodeDaemon.kubeletDir(System.getenv());
+    SyscallTable syscalls = SyscallTables.system();
     System.err.println("profileops node-daemon 0.1.0 on node " + nodeName + ", kubelet dir " + dir
-        + ", libseccomp " + SyscallTables.system().version());
+        + ", libseccomp " + syscalls.version() + ", " + SyscallRecorders.libbpfVersion());
     KubernetesClient client = new KubernetesClientBuilder().build();
     NodeDaemon daemon = new NodeDaemon(client, nodeName, dir, SecurityModules.system(client), o -> {});
+    if (bpfRecorder) {
+      // Said at start, and the daemon goes on installing profiles either way.
+      System.err.println("BPF recorder: " + SyscallRecorders.system().unsupportedReason(syscalls)
+          .map(why -> "cannot run here: " + why).orElse("available, loaded on the first ProfileRecording"));
+      daemon.enableBpfRecording(new BpfRecordingReconciler(nodeName, () -> SyscallRecorders.system().start(syscalls, false),
+          ProcContainerLocator.system(), new RecordingToProfile(syscalls), new RecordedProfileWriter(client, nodeName),
+          Clock.systemUTC()));
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       daemon.close();
       client.close();
       stopped.countDown();
     }));
-    daemon.start();
-    if (daemon.awaitReady(Duration.ofMinutes(5))) {
-      System.err.println("ready: profiles of node " + nodeName + " installed");
+    daemon.installProfilesAtStart();
+    if (daemon.isReady()) {
+      System.err.println("ready: profiles of node " + nodeName + " installed (" + sinceJvmStart() + ")");
+    }
+    daemon.startControllers();
+    if (!daemon.isReady() && daemon.awaitReady(Duration.ofMinutes(5))) {
+      System.err.println("ready: profiles of node " + nodeName + " installed (" + sinceJvmStart() + ")");
+    }
+    if (daemon.awaitReported(Duration.ofMinutes(5))) {
+      System.err.println("reported: statuses of node " + nodeName + " written (" + sinceJvmStart() + ")");
     }
     stopped.await();
     return 0;
+  }
+
+  private static String sinceJvmStart() {
+    return ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start";
   }
 }

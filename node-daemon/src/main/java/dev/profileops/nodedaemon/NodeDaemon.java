@@ -1,5 +1,7 @@
 package dev.profileops.nodedaemon;
 
+import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.nodedaemon.recording.BpfRecordingReconciler;
 import dev.profileops.nodedaemon.apparmor.AppArmorProfileReconciler;
 import dev.profileops.nodedaemon.seccomp.SeccompFileGuard;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
@@ -14,11 +16,18 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-node daemon in cluster mode: watches the profile kinds and installs them on this node, and
@@ -28,8 +37,9 @@ import java.util.function.Consumer;
  * <pre>{@code
  * Path kubeletDir = NodeDaemon.kubeletDir(System.getenv());
  * try (var daemon = new NodeDaemon(client, System.getenv("NODE_NAME"), kubeletDir)) {
- *   daemon.start();                           // returns once the informers are synced
- *   daemon.awaitReady(Duration.ofMinutes(2)); // every profile that existed at start handled once
+ *   daemon.start();                           // the files of the profiles in place, informers synced
+ *   daemon.awaitReady(Duration.ofMinutes(2)); // true at once, unless the start-up pass failed
+ *   daemon.awaitReported(Duration.ofMinutes(2)); // every profile's statuses written once
  *   ...                                       // block until shutdown
  * }
  * }</pre>
@@ -39,9 +49,14 @@ public final class NodeDaemon implements AutoCloseable {
   public static final Path DEFAULT_KUBELET_DIR = Path.of("/var/lib/kubelet");
   /** Finalizers are {@code <node>.}{@value}{@code /deleted}; see {@link #finalizerFor(String)}. */
   public static final String FINALIZER_DOMAIN = "node.profileops.dev";
+  /** Finalizers on ProfileRecordings are {@code <node>.}{@value}{@code /published}. */
+  public static final String RECORDING_FINALIZER_DOMAIN = "recording.profileops.dev";
   /** Concurrent reconciles of the daemon's controllers. */
   public static final int RECONCILIATION_THREADS = 8;
 
+  private static final Logger log = LoggerFactory.getLogger(NodeDaemon.class);
+
+  private final KubernetesClient client;
   private final String nodeName;
   private final Operator operator;
   private final SeccompProfileReconciler seccomp;
@@ -49,6 +64,8 @@ public final class NodeDaemon implements AutoCloseable {
   private final SecurityModules modules;
   private volatile Set<String> profilesAtStart;
   private volatile boolean ready;
+  private volatile boolean reported;
+  private volatile BpfRecordingReconciler recording;
 
   public NodeDaemon(KubernetesClient client, String nodeName, Path kubeletDir) {
     this(client, nodeName, kubeletDir, configuration -> {});
@@ -69,6 +86,7 @@ public final class NodeDaemon implements AutoCloseable {
     if (nodeName == null || nodeName.isBlank()) {
       throw new IllegalArgumentException("the node name is required (set NODE_NAME from spec.nodeName)");
     }
+    this.client = client;
     this.nodeName = nodeName;
     String finalizer = finalizerFor(nodeName);
     this.operator = new Operator(o -> {
@@ -149,6 +167,20 @@ public final class NodeDaemon implements AutoCloseable {
     return finalizer;
   }
 
+  /**
+   * Records the containers of ProfileRecordings ({@code recorder: Bpf}) on this node. Call before
+   * {@link #start}. Its finalizer, {@code <node>.recording.profileops.dev/published}, keeps a deleted
+   * recording until this node has published what its containers did.
+   */
+  public void enableBpfRecording(BpfRecordingReconciler recording) {
+    String finalizer = nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/published";
+    if (!HasMetadata.validateFinalizer(finalizer)) {
+      throw new IllegalArgumentException("node name " + nodeName + " does not make a valid finalizer: " + finalizer);
+    }
+    operator.register(recording, c -> c.withFinalizer(finalizer));
+    this.recording = recording;
+  }
+
   /** {@code KUBELET_DIR} from the environment, else {@code /var/lib/kubelet}. */
   public static Path kubeletDir(Map<String, String> environment) {
     String dir = environment.get(KUBELET_DIR_ENV);
@@ -160,38 +192,89 @@ public final class NodeDaemon implements AutoCloseable {
   }
 
   /**
-   * Starts watching the installed files and the controllers; returns once the controllers' informers
-   * have synced.
+   * {@link #installProfilesAtStart()}, then {@link #startControllers()}: returns with the files of the
+   * profiles in place and the controllers' informers synced.
    */
   public void start() {
-    seccompFiles.start();
-    operator.start();
-    // The controller's informer has synced by now: its cache holds the profiles there at start, no
-    // second list of every profile needed.
-    profilesAtStart = seccomp.cachedNames();
+    installProfilesAtStart();
+    startControllers();
   }
 
   /**
-   * True once every profile that existed at start has been reconciled (or cleaned up) on this node at
-   * least once. Stays true afterwards.
+   * Lists the profiles and installs their files in one pass, before the controllers start: the node
+   * has its files (and {@link #isReady()} is true) before the controllers spend several API requests
+   * per profile on finalizers and statuses. It costs one more list of the profiles at start. A failed
+   * pass is logged and left to the reconcilers, which install every profile too.
+   */
+  public void installProfilesAtStart() {
+    try {
+      long began = System.nanoTime();
+      List<SeccompProfile> profiles = client.resources(SeccompProfile.class).list().getItems();
+      seccomp.installAll(profiles);
+      profilesAtStart = profiles.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toUnmodifiableSet());
+      log.info("Installed the files of {} profiles at start in {} ms", profiles.size(), (System.nanoTime() - began) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Installing the profiles at start failed, the reconcilers will: {}", e.toString());
+    }
+  }
+
+  /** Starts watching the installed files and the controllers; returns once the informers have synced. */
+  public void startControllers() {
+    seccompFiles.start();
+    operator.start();
+    if (profilesAtStart == null) {
+      // The controller's informer has synced by now: its cache holds the profiles there at start.
+      profilesAtStart = seccomp.cachedNames();
+    }
+  }
+
+  /**
+   * True once the file of every profile that existed at start is as the profile says on this node
+   * (installed, removed, or failed with the last good file kept): the node can run the pods that use
+   * them. Statuses may still be on their way ({@link #isReported()}). Stays true afterwards.
    */
   public boolean isReady() {
     if (ready) {
       return true;
     }
+    ready = allAtStart(seccomp::isSettledOnNode);
+    return ready;
+  }
+
+  /**
+   * True once every profile that existed at start has been reconciled (or cleaned up) on this node at
+   * least once: its node status and profile status written. Stays true afterwards.
+   */
+  public boolean isReported() {
+    if (reported) {
+      return true;
+    }
+    reported = allAtStart(seccomp::hasHandled);
+    return reported;
+  }
+
+  private boolean allAtStart(Predicate<String> done) {
     Set<String> expected = profilesAtStart;
     if (expected == null) {
       return false;
     }
     // A profile deleted before its first reconcile will never be handled; it no longer counts.
-    ready = expected.stream().allMatch(name -> seccomp.hasHandled(name) || !seccomp.isCached(name));
-    return ready;
+    return expected.stream().allMatch(name -> done.test(name) || !seccomp.isCached(name));
   }
 
   /** Waits until {@link #isReady()}; false when the timeout passed first. */
   public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return await(this::isReady, timeout);
+  }
+
+  /** Waits until {@link #isReported()}; false when the timeout passed first. */
+  public boolean awaitReported(Duration timeout) throws InterruptedException {
+    return await(this::isReported, timeout);
+  }
+
+  private static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!isReady()) {
+    while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -206,6 +289,9 @@ public final class NodeDaemon implements AutoCloseable {
     } finally {
       seccompFiles.close();
       modules.gates().close();
+      if (recording != null) {
+        recording.close();
+      }
     }
   }
 

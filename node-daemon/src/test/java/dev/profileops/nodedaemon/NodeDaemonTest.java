@@ -14,12 +14,9 @@ import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.api.seccomp.SyscallRule;
 import dev.profileops.nodedaemon.seccomp.OciSeccompJson;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +53,8 @@ class NodeDaemonTest {
 
   @BeforeEach
   void installCrds() {
-    client.apiextensions().v1().customResourceDefinitions().resource(crdWithStatus(SeccompProfile.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(crdWithStatus(SecurityProfileNodeStatus.class)).create();
+    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SeccompProfile.class)).create();
+    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
   }
 
   @AfterEach
@@ -264,15 +261,25 @@ class NodeDaemonTest {
   }
 
   @Test
-  void isReadyOnceTheProfilesPresentAtStartAreHandled() throws InterruptedException {
+  void isReadyOnceTheFilesOfTheProfilesPresentAtStartAreInstalledAndReportedOnceTheirStatusesAre() throws InterruptedException {
     create(profile("one", SeccompAction.SCMP_ACT_ERRNO, "read"));
     create(profile("two", SeccompAction.SCMP_ACT_ERRNO, "write"));
 
     NodeDaemon daemon = start(NODE, kubeletDir);
 
-    assertThat(daemon.awaitReady(WAIT)).isTrue();
+    // Ready means the files are in place: the start-up pass installs them before start returns.
+    assertThat(daemon.isReady()).isTrue();
     assertThat(kubeletDir.resolve("seccomp/operator/one.json")).exists();
     assertThat(kubeletDir.resolve("seccomp/operator/two.json")).exists();
+    assertThat(kubeletDir.resolve("seccomp/operator/.profileops-installed.json")).content().contains("\"one\"", "\"two\"");
+    // Reported means every profile was reconciled: node status written, profile status on its way.
+    assertThat(daemon.awaitReported(WAIT)).isTrue();
+    assertThat(nodeState("one-node-a")).isEqualTo(ProfileState.Installed);
+    assertThat(nodeState("two-node-a")).isEqualTo(ProfileState.Installed);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(profileState("one")).isEqualTo(ProfileState.Installed);
+      assertThat(profileState("two")).isEqualTo(ProfileState.Installed);
+    });
   }
 
   @Test
@@ -441,13 +448,4 @@ class NodeDaemonTest {
     return profile;
   }
 
-  private static CustomResourceDefinition crdWithStatus(Class<? extends CustomResource<?, ?>> type) {
-    return CustomResourceDefinitionContext.v1CRDFromCustomResourceType(type)
-        .editSpec()
-        .editFirstVersion()
-        .withNewSubresources().withNewStatus().endStatus().endSubresources()
-        .endVersion()
-        .endSpec()
-        .build();
-  }
 }

@@ -55,6 +55,7 @@ public final class RuncContainer {
   private final Path busybox;
   private final List<String> applets;
   private final Duration timeout;
+  private final List<String> wrapper;
 
   /**
    * What one container run did. {@code exitCode} is the script's exit status (128 + signal when a
@@ -79,11 +80,12 @@ public final class RuncContainer {
     }
   }
 
-  private RuncContainer(Path runc, Path busybox, List<String> applets, Duration timeout) {
+  private RuncContainer(Path runc, Path busybox, List<String> applets, Duration timeout, List<String> wrapper) {
     this.runc = runc;
     this.busybox = busybox;
     this.applets = List.copyOf(applets);
     this.timeout = timeout;
+    this.wrapper = List.copyOf(wrapper);
   }
 
   /**
@@ -99,7 +101,7 @@ public final class RuncContainer {
               throw new IllegalStateException("runc containers cannot run here: " + reason);
             });
     return new RuncContainer(
-        findRunc().orElseThrow(), findBusybox().orElseThrow(), DEFAULT_APPLETS, DEFAULT_TIMEOUT);
+        findRunc().orElseThrow(), findBusybox().orElseThrow(), DEFAULT_APPLETS, DEFAULT_TIMEOUT, List.of());
   }
 
   /** The same fixture with more busybox applets linked in {@code /bin} (e.g. {@code unshare}). */
@@ -111,12 +113,26 @@ public final class RuncContainer {
       }
       all.add(applet);
     }
-    return new RuncContainer(runc, busybox, new ArrayList<>(all), timeout);
+    return new RuncContainer(runc, busybox, new ArrayList<>(all), timeout, wrapper);
   }
 
   /** The same fixture with another time limit per container. */
   public RuncContainer withTimeout(Duration limit) {
-    return new RuncContainer(runc, busybox, applets, limit);
+    return new RuncContainer(runc, busybox, applets, limit, wrapper);
+  }
+
+  /**
+   * The same fixture with {@code runc run} started through another command, e.g. {@code strace -f
+   * -o FILE} (benchmarks compare what such tools cost a container).
+   */
+  public RuncContainer withRuntimeWrapper(String... command) {
+    return new RuncContainer(runc, busybox, applets, timeout, List.of(command));
+  }
+
+  private List<String> runCommand(Path bundle, String id) {
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(List.of(runc.toString(), "run", "--bundle", bundle.toString(), id));
+    return command;
   }
 
   public Duration timeout() {
@@ -187,7 +203,7 @@ public final class RuncContainer {
       LOG.debug("running container {} in {}", id, bundle);
       Commands.Outcome outcome =
           Commands.run(
-              List.of(runc.toString(), "run", "--bundle", bundle.toString(), id),
+              runCommand(bundle, id),
               bundle,
               Map.of(),
               timeout);
@@ -196,6 +212,106 @@ public final class RuncContainer {
     } finally {
       remove(id);
       Commands.deleteTree(bundle);
+    }
+  }
+
+  /** Told the container's init pid once runc has made its namespaces, before the workload starts. */
+  @FunctionalInterface
+  public interface CreatedListener {
+    void created(long initPid) throws Exception;
+  }
+
+  /**
+   * As {@link #runWithSeccomp}, calling {@code listener} with the init pid of the container while
+   * its namespaces exist and before its workload runs, through an OCI {@code createRuntime} hook
+   * (what oci-seccomp-bpf-hook uses): the hook hands runc's state to this JVM through a FIFO and
+   * waits on a second FIFO until the listener has returned. Containers that exit in milliseconds
+   * are therefore seen all the same.
+   */
+  public Result runObserved(
+      String containerIdPrefix, JsonNode seccompOrNull, CreatedListener listener, String... shellScript)
+      throws IOException {
+    String id = containerId(containerIdPrefix);
+    Path bundle = Files.createTempDirectory("profileops-runc-" + id + "-");
+    try {
+      buildRootfs(bundle.resolve("rootfs"));
+      writeConfig(bundle, seccompOrNull, String.join("\n", shellScript));
+      Path state = bundle.resolve("created.fifo");
+      Path go = bundle.resolve("go.fifo");
+      Commands.run(List.of("mkfifo", state.toString(), go.toString()), bundle, Map.of(), timeout).orThrow();
+      addCreateRuntimeHook(bundle, state, go);
+      HookWatcher watcher = new HookWatcher(state, go, listener);
+      Thread thread = new Thread(watcher, "runc-hook-" + id);
+      thread.setDaemon(true);
+      thread.start();
+      Commands.Outcome outcome =
+          Commands.run(runCommand(bundle, id), bundle, Map.of(), timeout);
+      if (thread.isAlive()) {
+        // runc ended without the hook running (or finishing): give the watcher the other ends.
+        try (var s = new java.io.RandomAccessFile(state.toFile(), "rw");
+            var g = new java.io.RandomAccessFile(go.toFile(), "rw")) {
+          thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted waiting for the hook watcher");
+        }
+      }
+      if (watcher.failure != null) {
+        throw new IOException("the created listener failed for container " + id, watcher.failure);
+      }
+      return new Result(id, outcome.exitCode(), outcome.stdout(), outcome.stderr(), outcome.timedOut());
+    } finally {
+      remove(id);
+      Commands.deleteTree(bundle);
+    }
+  }
+
+  private void addCreateRuntimeHook(Path bundle, Path state, Path go) throws IOException {
+    Path file = bundle.resolve("config.json");
+    ObjectNode config = (ObjectNode) JSON.readTree(file.toFile());
+    ObjectNode hook = object(config, "hooks").putArray("createRuntime").addObject();
+    hook.put("path", "/bin/sh");
+    hook.putArray("args").add("sh").add("-c").add("cat > \"$0\" && read go < \"$1\"")
+        .add(state.toString()).add(go.toString());
+    hook.put("timeout", (int) Math.max(1, timeout.toSeconds()));
+    JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), config);
+  }
+
+  /** Reads runc's state from the hook, tells the listener, then lets the hook (and runc) go on. */
+  private static final class HookWatcher implements Runnable {
+    private final Path state;
+    private final Path go;
+    private final CreatedListener listener;
+    private volatile Exception failure;
+
+    HookWatcher(Path state, Path go, CreatedListener listener) {
+      this.state = state;
+      this.go = go;
+      this.listener = listener;
+    }
+
+    @Override
+    public void run() {
+      try {
+        byte[] json;
+        try (InputStream in = Files.newInputStream(state)) {
+          json = in.readAllBytes();
+        }
+        if (json.length > 0) {
+          try {
+            listener.created(JSON.readTree(json).path("pid").asLong());
+          } catch (Exception e) {
+            failure = e;
+          }
+        }
+        try (var out = Files.newOutputStream(go)) {
+          out.write("go\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        }
+      }
     }
   }
 
@@ -297,7 +413,7 @@ public final class RuncContainer {
       return Optional.of("cannot read " + busybox.get() + ": " + e);
     }
     RuncContainer fixture =
-        new RuncContainer(runc.get(), busybox.get(), List.of("sh", "echo"), DEFAULT_TIMEOUT);
+        new RuncContainer(runc.get(), busybox.get(), List.of("sh", "echo"), DEFAULT_TIMEOUT, List.of());
     try {
       Result result = fixture.runWithSeccomp("profileops-probe", null, "echo probe-ok");
       if (!result.succeeded() || !result.stdout().contains("probe-ok")) {

@@ -138,6 +138,18 @@ class RuncContainerTest {
     assertThat(raw.stdout()).isEqualTo("ok\nuserns\n");
   }
 
+  @Test
+  void tellsTheInitPidBeforeTheWorkloadRuns() throws IOException {
+    java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+
+    RuncContainer.Result result = containers.runObserved("observed", null,
+        pid -> seen.set(Files.readString(Path.of("/proc/" + pid + "/cmdline"))), "echo done");
+
+    assertThat(result.succeeded()).as("%s", result).isTrue();
+    assertThat(result.stdout()).isEqualTo("done\n");
+    assertThat(seen.get()).as("the init process, not yet the workload").contains("runc").contains("init").doesNotContain("echo");
+  }
+
   private static Commands.Outcome runcState(String id) throws IOException {
     Path runc = Commands.find("runc", "/usr/local/sbin", "/usr/sbin", "/sbin").orElseThrow();
     return Commands.run(

@@ -16,6 +16,7 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,6 +110,11 @@ public final class SeccompFileGuard implements SeccompProfileFiles, AutoCloseabl
       expected.remove(name);
       return installer.remove(name);
     }
+  }
+
+  @Override
+  public void claim(Collection<String> names) throws IOException {
+    installer.claim(names);
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -153,6 +154,19 @@ public final class SeccompProfileInstaller implements SeccompProfileFiles {
     }
   }
 
+  /**
+   * Records the names as installed by us in one write of the ownership record, ahead of installing
+   * them: a start-up with many profiles then writes the record once, not once per profile.
+   */
+  @Override
+  public void claim(Collection<String> names) throws IOException {
+    List<String> valid = names.stream().filter(SeccompProfileInstaller::isValidName).toList();
+    if (!valid.isEmpty()) {
+      Files.createDirectories(directory);
+      updateRecord(valid, true);
+    }
+  }
+
   /** The per-name lock: installs and removals of one name are ordered, other names go on meanwhile. */
   private Object lockFor(String name) {
     return nameLocks[Math.floorMod(name.hashCode(), nameLocks.length)];
@@ -186,14 +200,18 @@ public final class SeccompProfileInstaller implements SeccompProfileFiles {
    * the next write together, so a burst of new profiles does not write the whole record once per name.
    */
   private void updateRecord(String name, boolean add) throws IOException {
+    updateRecord(List.of(name), add);
+  }
+
+  private void updateRecord(Collection<String> names, boolean add) throws IOException {
     Set<String> next;
     synchronized (record) {
       while (true) {
-        if (record.owned.contains(name) == add && !record.pendingAdds.contains(name)) {
+        if (names.stream().allMatch(name -> record.owned.contains(name) == add && !record.pendingAdds.contains(name))) {
           return;
         }
         if (add) {
-          record.pendingAdds.add(name);
+          names.stream().filter(name -> !record.owned.contains(name)).forEach(record.pendingAdds::add);
         }
         if (!record.writing) {
           break;
@@ -209,7 +227,7 @@ public final class SeccompProfileInstaller implements SeccompProfileFiles {
       next = new TreeSet<>(record.owned);
       next.addAll(record.pendingAdds);
       if (!add) {
-        next.remove(name);
+        next.removeAll(names);
       }
       record.pendingAdds.clear();
       record.writing = true;

@@ -24,11 +24,15 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,17 +50,26 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
   /**
    * How soon to look again when this node's view is not settled: its own state is Error (retry), or
    * the aggregate differs from its own state (another node may still move, or may have written its
-   * aggregate from an older list than ours). Nodes do not watch each other's statuses, this is what
-   * makes the profile's status converge.
+   * aggregate from an older list than ours). Nodes do not watch each other's statuses (that would be
+   * every node's status of every profile on every node); this is what makes the profile's status
+   * converge. The first look comes soon, then each one waits twice as long, up to
+   * {@link #UNSETTLED_RECHECK_MAX}: quick while the other nodes install, cheap when one of them stays in
+   * Error for long.
    */
-  public static final Duration UNSETTLED_RECHECK = Duration.ofSeconds(30);
+  public static final Duration UNSETTLED_RECHECK = Duration.ofSeconds(2);
+  public static final Duration UNSETTLED_RECHECK_MAX = Duration.ofSeconds(60);
 
   private static final Logger log = LoggerFactory.getLogger(SeccompProfileReconciler.class);
 
   private final SeccompProfileFiles files;
   private final NodeStatusWriter nodeStatus;
   private final Clock clock;
+  /** How many reconciles in a row left the profile unsettled, per name (see {@link #UNSETTLED_RECHECK}). */
+  private final Map<String, Integer> unsettledRounds = new ConcurrentHashMap<>();
+  /** Reconciled (statuses written) or cleaned up since start. */
   private final Set<String> handled = ConcurrentHashMap.newKeySet();
+  /** Whose file this node has brought in line with the profile since start (installed, removed, or failed). */
+  private final Set<String> settledOnNode = ConcurrentHashMap.newKeySet();
   private volatile ResourceCache<SeccompProfile> primaryCache;
 
   public SeccompProfileReconciler(SeccompProfileFiles files, NodeStatusWriter nodeStatus) {
@@ -80,6 +93,34 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
         || now.isMarkedForDeletion()
         || !now.hasFinalizer(finalizer)
         || !before.hasFinalizer(finalizer);
+  }
+
+  /**
+   * Whether this node has put the profile's file in the state the profile asks for (or found that it
+   * cannot, and kept the last good file) at least once since it started: what the kubelet needs. The
+   * profile's statuses may still be on their way ({@link #hasHandled}).
+   */
+  public boolean isSettledOnNode(String name) {
+    return settledOnNode.contains(name);
+  }
+
+  /**
+   * Brings the files of the given profiles (every profile, listed at start) in line with them, without
+   * writing any status, in one pass on the calling thread: the start-up path, run before the controller
+   * starts, so that the node has its files long before the reconcilers have added a finalizer and
+   * written the statuses of each (a few API requests per profile). The reconcilers do the same install
+   * again afterwards and find the files unchanged. Returns how many profiles it settled.
+   */
+  public int installAll(Collection<SeccompProfile> profiles) throws IOException {
+    Map<String, SeccompProfile> byName = new HashMap<>();
+    profiles.forEach(p -> byName.put(p.getMetadata().getName(), p));
+    List<SeccompProfile> live = profiles.stream().filter(p -> !p.isMarkedForDeletion()).toList();
+    // One write of the ownership record for all of them, instead of one per new profile.
+    files.claim(live.stream().map(p -> p.getMetadata().getName()).filter(SeccompProfileInstaller::isValidName).toList());
+    for (SeccompProfile profile : live) {
+      installOrRemove(profile, base -> specOf(Optional.ofNullable(byName.get(base))));
+    }
+    return live.size();
   }
 
   /** Whether this node has reconciled (or cleaned up) the profile at least once since it started. */
@@ -118,7 +159,8 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
   @Override
   public UpdateControl<SeccompProfile> reconcile(SeccompProfile profile, Context<SeccompProfile> context) {
     String name = profile.getMetadata().getName();
-    Outcome outcome = installOrRemove(profile, context.getPrimaryCache());
+    ResourceCache<SeccompProfile> cache = context.getPrimaryCache();
+    Outcome outcome = installOrRemove(profile, base -> specOf(cache.get(new ResourceID(base))));
     NodeStatusWriter.Summary summary = nodeStatus.writeAndSummarize(profile, outcome.state(), outcome.message());
     SeccompProfileStatus status = statusFor(profile, summary, outcome);
     handled.add(name);
@@ -131,7 +173,12 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
       control = UpdateControl.patchStatus(profile);
     }
     boolean settled = outcome.state() != ProfileState.Error && summary.state() == outcome.state();
-    return settled ? control : control.rescheduleAfter(UNSETTLED_RECHECK);
+    if (settled) {
+      unsettledRounds.remove(name);
+      return control;
+    }
+    int round = unsettledRounds.merge(name, 1, Integer::sum);
+    return control.rescheduleAfter(recheckAfter(round));
   }
 
   @Override
@@ -142,14 +189,34 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
       log.info("Removed seccomp profile {} from this node", name);
     }
     nodeStatus.delete(SeccompProfile.KIND, name);
+    unsettledRounds.remove(name);
+    settledOnNode.add(name);
     handled.add(name);
     return DeleteControl.defaultDelete();
+  }
+
+  /** 2 s, 4 s, 8 s ... up to a minute. */
+  static Duration recheckAfter(int round) {
+    long seconds = UNSETTLED_RECHECK.toSeconds() << Math.min(Math.max(round - 1, 0), 5);
+    return Duration.ofSeconds(Math.min(seconds, UNSETTLED_RECHECK_MAX.toSeconds()));
   }
 
   /** What this node did with the profile. */
   private record Outcome(ProfileState state, String message) {}
 
-  private Outcome installOrRemove(SeccompProfile profile, ResourceCache<SeccompProfile> profiles) {
+  /** The spec of a base profile that is there and not being deleted, else null. */
+  private static SeccompProfileSpec specOf(Optional<SeccompProfile> base) {
+    return base.filter(p -> !p.isMarkedForDeletion()).map(SeccompProfile::getSpec).orElse(null);
+  }
+
+  private Outcome installOrRemove(SeccompProfile profile, Function<String, SeccompProfileSpec> bases) {
+    String name = profile.getMetadata().getName();
+    Outcome outcome = installOrRemoveFile(profile, bases);
+    settledOnNode.add(name);
+    return outcome;
+  }
+
+  private Outcome installOrRemoveFile(SeccompProfile profile, Function<String, SeccompProfileSpec> bases) {
     String name = profile.getMetadata().getName();
     SeccompProfileSpec spec = profile.getSpec();
     try {
@@ -164,11 +231,7 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
         removeIfOurs(name);
         return new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it");
       }
-      BaseProfileResolver.Result resolved = new BaseProfileResolver(base -> profiles
-          .get(new ResourceID(base))
-          .filter(p -> !p.isMarkedForDeletion())
-          .map(SeccompProfile::getSpec)
-          .orElse(null)).resolve(name, spec);
+      BaseProfileResolver.Result resolved = new BaseProfileResolver(bases::apply).resolve(name, spec);
       if (!resolved.ok()) {
         return error(name, resolved.error());
       }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +105,24 @@ class SeccompProfileInstallerTest {
     assertThatThrownBy(() -> installer.install(name, PROFILE)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> installer.remove(name)).isInstanceOf(IllegalArgumentException.class);
     assertThat(kubeletDir.resolve("seccomp")).doesNotExist();
+  }
+
+  @Test
+  void claimsManyNamesInOneRecordWriteAndLeavesOthersAlone() throws IOException {
+    SeccompProfileInstaller installer = new SeccompProfileInstaller(kubeletDir);
+    installer.install("nginx", PROFILE);
+    Path record = kubeletDir.resolve("seccomp/operator/" + SeccompProfileInstaller.OWNED_FILE);
+    Object before = Files.readAttributes(record, BasicFileAttributes.class).fileKey();
+
+    installer.claim(List.of("one", "two", "../escape", "nginx"));
+
+    // A new record file (written atomically, once), holding every valid name, old and new.
+    assertThat(Files.readAttributes(record, BasicFileAttributes.class).fileKey()).isNotEqualTo(before);
+    assertThat(new SeccompProfileInstaller(kubeletDir).installedNames()).containsExactly("nginx", "one", "two");
+    // Claimed is not installed: no file until install, and removal of a claimed name is allowed.
+    assertThat(kubeletDir.resolve("seccomp/operator/one.json")).doesNotExist();
+    assertThat(installer.remove("one")).isTrue();
+    assertThat(installer.installedNames()).containsExactly("nginx", "two");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.profileops.recorder.seccomp;
 
+import dev.profileops.api.SpoApi;
 import dev.profileops.api.seccomp.SeccompAction;
 import dev.profileops.api.seccomp.SeccompArch;
 import dev.profileops.api.seccomp.SeccompProfile;
@@ -19,6 +20,14 @@ import java.util.TreeSet;
 public final class RecordedSeccompProfile {
   public static final String LABEL_RECORDING_ID = "spo.x-k8s.io/recording-id";
   public static final String LABEL_CONTAINER_ID = "spo.x-k8s.io/container-id";
+  /** On a profile a node recorded: the recording's namespace (profiles are cluster-scoped, recordings not). */
+  public static final String ANNOTATION_RECORDING_NAMESPACE = SpoApi.PROFILEOPS_DOMAIN + "/recording-namespace";
+  /** {@code <namespace>/<pod>} of the recorded replica. */
+  public static final String ANNOTATION_POD = SpoApi.PROFILEOPS_DOMAIN + "/recorded-pod";
+  public static final String ANNOTATION_NODE = SpoApi.PROFILEOPS_DOMAIN + "/recorded-node";
+  /** The recording window of the replica, ISO-8601 instants. */
+  public static final String ANNOTATION_STARTED = SpoApi.PROFILEOPS_DOMAIN + "/recording-started";
+  public static final String ANNOTATION_ENDED = SpoApi.PROFILEOPS_DOMAIN + "/recording-ended";
 
   private RecordedSeccompProfile() {}
 

@@ -15,7 +15,7 @@ import java.util.Optional;
  * fine-grained token needs "Commit statuses: write", a classic one {@code repo:status}).
  */
 public final class GitHubStatusReporter extends HttpStatusReporter {
-  public static final String API_VERSION = "2022-11-28";
+  public static final String API_VERSION = ForgeHttp.GITHUB_API_VERSION;
 
   public GitHubStatusReporter(String token) {
     this(token, Optional.empty());
@@ -50,8 +50,6 @@ public final class GitHubStatusReporter extends HttpStatusReporter {
 
   @Override
   protected void addHeaders(HttpRequest.Builder request, String token) {
-    request.header("Authorization", "Bearer " + token)
-        .header("Accept", "application/vnd.github+json")
-        .header("X-GitHub-Api-Version", API_VERSION);
+    ForgeHttp.authentication(forge()).add(request, token);
   }
 }

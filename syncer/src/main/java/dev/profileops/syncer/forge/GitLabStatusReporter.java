@@ -85,7 +85,7 @@ public final class GitLabStatusReporter extends HttpStatusReporter {
 
   @Override
   protected void addHeaders(HttpRequest.Builder request, String token) {
-    request.header("PRIVATE-TOKEN", token).header("Accept", "application/json");
+    ForgeHttp.authentication(forge()).add(request, token);
   }
 
   @Override

@@ -46,6 +46,6 @@ public final class GiteaStatusReporter extends HttpStatusReporter {
 
   @Override
   protected void addHeaders(HttpRequest.Builder request, String token) {
-    request.header("Authorization", "token " + token).header("Accept", "application/json");
+    ForgeHttp.authentication(forge()).add(request, token);
   }
 }

@@ -3,7 +3,9 @@ package dev.profileops.syncer.git;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Locale;
+import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.transport.CredentialsProvider;
 
@@ -51,6 +53,23 @@ public final class GitTransport implements AutoCloseable {
   /** Sets the ssh session factory on ssh transports; null when there is no ssh identity. */
   public TransportConfigCallback transportConfig() {
     return ssh;
+  }
+
+  /**
+   * Sets this transport's credentials and ssh session factory, and {@code timeout} (null for JGit's
+   * default), on any JGit command that talks to a remote (fetch, push, ls-remote).
+   */
+  public <C extends TransportCommand<C, ?>> C configure(C command, Duration timeout) {
+    if (credentials != null) {
+      command.setCredentialsProvider(credentials);
+    }
+    if (ssh != null) {
+      command.setTransportConfigCallback(ssh);
+    }
+    if (timeout != null) {
+      command.setTimeout((int) Math.max(1, timeout.toSeconds()));
+    }
+    return command;
   }
 
   /** The ssh part, or null. */

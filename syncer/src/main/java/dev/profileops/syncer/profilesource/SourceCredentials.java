@@ -38,7 +38,7 @@ public final class SourceCredentials {
    */
   public CredentialsProvider forSource(ProfileSource source) {
     Secret secret = secret(source);
-    if (secret == null || isSsh(source)) {
+    if (secret == null || isSsh(source.getSpec().getUrl())) {
       return null;
     }
     return httpsCredentials(secret, data(secret));
@@ -54,12 +54,21 @@ public final class SourceCredentials {
    */
   public GitTransport transportFor(ProfileSource source) {
     Secret secret = secret(source);
-    if (secret == null) {
-      return GitTransport.none();
-    }
+    return secret == null ? GitTransport.none() : transportFor(secret, source.getSpec().getUrl());
+  }
+
+  /**
+   * How to reach {@code url} with what {@code secret} holds: https credentials, or for an ssh:// URL an
+   * ssh identity with strict known hosts. Shared by everything that reads a repository Secret (the
+   * syncer's sources, the recorder's publisher).
+   *
+   * @throws IllegalStateException when the Secret lacks what the URL needs
+   * @throws IllegalArgumentException when the identity or known_hosts cannot be used
+   */
+  public static GitTransport transportFor(Secret secret, String url) {
     Map<String, String> data = data(secret);
     String origin = "secret " + secret.getMetadata().getName();
-    if (isSsh(source)) {
+    if (isSsh(url)) {
       String identity = decoded(data.get(IDENTITY));
       String knownHosts = decoded(data.get(KNOWN_HOSTS));
       if (identity == null) {
@@ -71,6 +80,11 @@ public final class SourceCredentials {
       return GitTransport.ssh(SshTransportConfig.create(identity, knownHosts, origin), origin);
     }
     return GitTransport.https(httpsCredentials(secret, data), origin);
+  }
+
+  /** The decoded, trimmed value of {@code key} in the Secret's data (or stringData); empty when absent or blank. */
+  public static java.util.Optional<String> value(Secret secret, String key) {
+    return java.util.Optional.ofNullable(decoded(data(secret).get(key)));
   }
 
   /** The Secret the source names; null when it names none. */
@@ -101,8 +115,7 @@ public final class SourceCredentials {
     return new UsernamePasswordCredentialsProvider(username, password);
   }
 
-  private static boolean isSsh(ProfileSource source) {
-    String url = source.getSpec().getUrl();
+  private static boolean isSsh(String url) {
     return url != null && url.toLowerCase(Locale.ROOT).startsWith("ssh://");
   }
 

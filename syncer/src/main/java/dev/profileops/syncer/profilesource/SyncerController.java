@@ -3,7 +3,9 @@ package dev.profileops.syncer.profilesource;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.syncer.cluster.ObjectWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,6 +59,14 @@ public final class SyncerController implements AutoCloseable {
     }
     String host = System.getenv().getOrDefault("HOSTNAME", "profileops");
     return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * Runs another reconciler in this controller's operator, under the same leader election (the
+   * recorder's publisher, say). Call before {@link #start}.
+   */
+  public <R extends HasMetadata> void register(Reconciler<R> other, String finalizer) {
+    operator.register(other, c -> c.withFinalizer(finalizer));
   }
 
   public void start() {

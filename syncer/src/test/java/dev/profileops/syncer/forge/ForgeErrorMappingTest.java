@@ -1,5 +1,6 @@
 package dev.profileops.syncer.forge;
 
+import dev.profileops.testsupport.RecordingForgeServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

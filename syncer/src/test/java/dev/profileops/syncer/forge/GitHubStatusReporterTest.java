@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.profileops.syncer.forge.RecordingForgeServer.Recorded;
+import dev.profileops.testsupport.RecordingForgeServer;
+import dev.profileops.testsupport.RecordingForgeServer.Recorded;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.profileops.syncer.forge.RecordingForgeServer.Recorded;
+import dev.profileops.testsupport.RecordingForgeServer;
+import dev.profileops.testsupport.RecordingForgeServer.Recorded;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;

@@ -6,29 +6,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.profileops.testsupport.DockerEngine;
+import dev.profileops.testsupport.GiteaServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.Container.ExecResult;
-import org.testcontainers.containers.ExecConfig;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -41,17 +27,14 @@ import org.testcontainers.utility.DockerImageName;
  * so a half-present engine cannot hang the build.
  */
 class GiteaStatusReporterContainerTest {
-  static final DockerImageName IMAGE = DockerImageName.parse("gitea/gitea:1.24.6");
-  static final int DOCKER_CHECK_SECONDS = 20;
-  static final String USER = "profileops";
-  static final String PASSWORD = "profileops-Test-pw1";
+  static final DockerImageName IMAGE = GiteaServer.IMAGE;
+  static final int DOCKER_CHECK_SECONDS = DockerEngine.CHECK_SECONDS;
+  static final String USER = GiteaServer.USER;
   static final String REPO = "seccomp-profiles";
   static final ObjectMapper JSON = new ObjectMapper();
 
-  static GenericContainer<?> gitea;
+  static GiteaServer gitea;
   static URI web;
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
 
   /** Checked once for the class; empty when Docker is there. */
   static Optional<String> noDocker;
@@ -70,33 +53,14 @@ class GiteaStatusReporterContainerTest {
   }
 
   static void startGitea() throws Exception {
-    GenericContainer<?> container = new GenericContainer<>(IMAGE)
-        .withEnv("GITEA__database__DB_TYPE", "sqlite3")
-        .withEnv("GITEA__security__INSTALL_LOCK", "true")
-        .withEnv("GITEA__service__DISABLE_REGISTRATION", "true")
-        .withEnv("GITEA__repository__DEFAULT_BRANCH", "main")
-        .withExposedPorts(3000)
-        .waitingFor(Wait.forHttp("/api/v1/version").forPort(3000).forStatusCode(200)
-            .withStartupTimeout(Duration.ofMinutes(3)));
-    gitea = container;
-    container.start();
-    web = URI.create("http://" + container.getHost() + ":" + container.getMappedPort(3000));
-
-    ExecResult created = container.execInContainer(ExecConfig.builder()
-        .user("git")
-        .workDir("/data/gitea")
-        .command(new String[] {"gitea", "admin", "user", "create", "--config", "/data/gitea/conf/app.ini",
-            "--admin", "--username", USER, "--password", PASSWORD, "--email", USER + "@example.com",
-            "--must-change-password=false"})
-        .build());
-    assertThat(created.getExitCode()).as("gitea admin user create: %s %s", created.getStdout(), created.getStderr())
-        .isZero();
+    gitea = GiteaServer.start();
+    web = gitea.web();
   }
 
   @AfterAll
   static void stopGitea() {
     if (gitea != null) {
-      gitea.stop();
+      gitea.close();
     }
   }
 
@@ -154,43 +118,11 @@ class GiteaStatusReporterContainerTest {
   }
 
   private static JsonNode basicAuth(String method, String path, String body, int expected) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(web + path))
-        .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-            (USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
-        .header("Accept", "application/json");
-    if (body == null) {
-      request.GET();
-    } else {
-      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-    }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
-    return JSON.readTree(response.body());
+    return gitea.api(method, path, body, expected);
   }
 
   /** Empty when Testcontainers finds a working Docker engine; else what was looked at. */
   static Optional<String> whyDockerIsUnavailable() {
-    CompletableFuture<Boolean> check = CompletableFuture.supplyAsync(() -> {
-      try {
-        return DockerClientFactory.instance().isDockerAvailable();
-      } catch (RuntimeException | LinkageError e) {
-        return false;
-      }
-    });
-    try {
-      if (check.get(DOCKER_CHECK_SECONDS, TimeUnit.SECONDS)) {
-        return Optional.empty();
-      }
-    } catch (TimeoutException e) {
-      check.cancel(true);
-      return Optional.of("Testcontainers found no Docker engine answering within " + DOCKER_CHECK_SECONDS + " s");
-    } catch (Exception e) {
-      return Optional.of("the Docker check failed: " + e);
-    }
-    String dockerHost = System.getenv("DOCKER_HOST");
-    return Optional.of("Testcontainers found no working Docker environment (DOCKER_HOST "
-        + (dockerHost == null ? "unset" : "=" + dockerHost) + ", /var/run/docker.sock "
-        + (Files.exists(Path.of("/var/run/docker.sock")) ? "present but not answering" : "absent") + ")");
+    return DockerEngine.unavailableReason();
   }
 }

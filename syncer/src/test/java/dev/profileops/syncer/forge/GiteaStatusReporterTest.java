@@ -3,7 +3,8 @@ package dev.profileops.syncer.forge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.profileops.syncer.forge.RecordingForgeServer.Recorded;
+import dev.profileops.testsupport.RecordingForgeServer;
+import dev.profileops.testsupport.RecordingForgeServer.Recorded;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package dev.profileops.syncer.forge;
+package dev.profileops.testsupport;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
@@ -24,11 +24,11 @@ import java.util.concurrent.TimeUnit;
  * An HTTP server on 127.0.0.1 that records every request and answers from a queue of canned
  * responses (201 "{}" when the queue is empty): a stand-in forge for contract tests.
  */
-final class RecordingForgeServer implements AutoCloseable {
+public final class RecordingForgeServer implements AutoCloseable {
 
-  record Recorded(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, String body) {
+  public record Recorded(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, String body) {
     /** The first value of header {@code name}, whatever its case; null when absent. */
-    String header(String name) {
+    public String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name)) {
           return e.getValue().get(0);
@@ -38,14 +38,14 @@ final class RecordingForgeServer implements AutoCloseable {
     }
   }
 
-  record Canned(int code, String body, Map<String, String> headers, Duration delay) {}
+  public record Canned(int code, String body, Map<String, String> headers, Duration delay) {}
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final BlockingQueue<Recorded> requests = new LinkedBlockingQueue<>();
   private final Deque<Canned> answers = new ConcurrentLinkedDeque<>();
 
-  RecordingForgeServer() throws IOException {
+  public RecordingForgeServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
     server.createContext("/", exchange -> {
@@ -84,31 +84,31 @@ final class RecordingForgeServer implements AutoCloseable {
     server.start();
   }
 
-  URI baseUri() {
+  public URI baseUri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create(baseUri() + path);
   }
 
-  RecordingForgeServer answer(int code, String body) {
+  public RecordingForgeServer answer(int code, String body) {
     answers.add(new Canned(code, body, Map.of(), Duration.ZERO));
     return this;
   }
 
-  RecordingForgeServer answer(int code, String body, Map<String, String> headers) {
+  public RecordingForgeServer answer(int code, String body, Map<String, String> headers) {
     answers.add(new Canned(code, body, headers, Duration.ZERO));
     return this;
   }
 
-  RecordingForgeServer answerAfter(Duration delay, int code, String body) {
+  public RecordingForgeServer answerAfter(Duration delay, int code, String body) {
     answers.add(new Canned(code, body, Map.of(), delay));
     return this;
   }
 
   /** The next request received, waiting up to 5 s for it. */
-  Recorded takeRequest() throws InterruptedException {
+  public Recorded takeRequest() throws InterruptedException {
     Recorded r = requests.poll(5, TimeUnit.SECONDS);
     if (r == null) {
       throw new AssertionError("the forge received no request");
@@ -116,7 +116,7 @@ final class RecordingForgeServer implements AutoCloseable {
     return r;
   }
 
-  int requestCount() {
+  public int requestCount() {
     return requests.size();
   }
 

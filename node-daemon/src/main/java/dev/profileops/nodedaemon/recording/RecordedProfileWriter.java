@@ -1,0 +1,82 @@
+package dev.profileops.nodedaemon.recording;
+
+import dev.profileops.api.SpoApi;
+import dev.profileops.api.common.ProfileActivation;
+import dev.profileops.api.recording.MergeStrategy;
+import dev.profileops.api.recording.ProfileRecording;
+import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Publishes what this node recorded for one container as a SeccompProfile in the cluster, the way SPO
+ * does: named {@code <recording>-<container>-<pod>}, labelled with the recording and container, and
+ * marked partial when the recording merges its replicas ({@code mergeStrategy: Containers}): a partial
+ * profile is never installed; the recorder merges the partials into one and proposes it to git.
+ */
+public final class RecordedProfileWriter {
+  private static final int MAX_NAME = 253;
+
+  private final KubernetesClient client;
+  private final String nodeName;
+
+  public RecordedProfileWriter(KubernetesClient client, String nodeName) {
+    this.client = client;
+    this.nodeName = nodeName;
+  }
+
+  /** Creates (or replaces) the profile for the container; returns what was written. */
+  public SeccompProfile write(ProfileRecording recording, RecordedContainer container, SeccompProfile recorded, Instant ended) {
+    SeccompProfile profile = new SeccompProfile();
+    profile.setSpec(recorded.getSpec());
+    var meta = profile.getMetadata();
+    meta.setName(name(container.recording(), container.container(), container.pod()));
+    Map<String, String> labels = new HashMap<>();
+    labels.put(RecordedSeccompProfile.LABEL_RECORDING_ID, container.recording());
+    labels.put(RecordedSeccompProfile.LABEL_CONTAINER_ID, container.container());
+    if (recording.getSpec().getMergeStrategy() == MergeStrategy.Containers) {
+      labels.put(SpoApi.LABEL_PARTIAL, "true");
+    }
+    meta.setLabels(labels);
+    meta.setAnnotations(Map.of(
+        RecordedSeccompProfile.ANNOTATION_RECORDING_NAMESPACE, container.recordingNamespace(),
+        RecordedSeccompProfile.ANNOTATION_POD, container.recordingNamespace() + "/" + container.pod(),
+        RecordedSeccompProfile.ANNOTATION_NODE, nodeName,
+        RecordedSeccompProfile.ANNOTATION_STARTED, container.started().toString(),
+        RecordedSeccompProfile.ANNOTATION_ENDED, ended.toString()));
+    if (Boolean.TRUE.equals(recording.getSpec().getDisableProfileAfterRecording())) {
+      profile.getSpec().setState(ProfileActivation.Disabled);
+    }
+    return client.resource(profile).createOr(NonDeletingOperation::update);
+  }
+
+  /**
+   * {@code <recording>-<container>-<pod>}: one profile per replica, as pods of one workload differ in
+   * their name's suffix. Cut and made unique with a hash past an object name's 253 characters.
+   */
+  public static String name(String recording, String container, String pod) {
+    String name = RecordedSeccompProfile.name(recording, container) + "-" + pod;
+    if (name.length() <= MAX_NAME) {
+      return name;
+    }
+    String hash = hash(name);
+    return name.substring(0, MAX_NAME - hash.length() - 1).replaceAll("[-.]+$", "") + "-" + hash;
+  }
+
+  private static String hash(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 10);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package dev.profileops.recorder.merge;
+
+import dev.profileops.api.seccomp.SeccompProfile;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The profiles a recording publishes: one per container (merged, with its coverage) or one per replica.
+ *
+ * @param coverage present for a merged profile
+ */
+public record MergeResult(List<SeccompProfile> profiles, Optional<SyscallCoverage> coverage) {
+  public MergeResult {
+    profiles = List.copyOf(profiles);
+  }
+}
