@@ -75,6 +75,8 @@ class SyncSelinuxAndAppArmorTest {
     assertThat(first.stdout()).contains("written", "compiled");
     // The node root is not this machine's root: nothing is loaded into the kernel, and the output says so.
     assertThat(first.stdout()).doesNotContain("loaded ");
+    assertThat(first.stderr()).contains("warning: AppArmorProfile web-server-apparmor: compiled and written to ")
+        .contains("but could not be loaded: the kernel has no AppArmor interface at " + nodeRoot.resolve("sys/kernel/security/apparmor"));
 
     // A module naming a type the policy lacks: semodule's message, and the others stay.
     work.write("selinux/broken.yaml", """

@@ -57,7 +57,11 @@ public final class LocalAppArmorSync {
         AppArmorProfileInstaller.Result result = installer.install(o.name(), text);
         switch (result.state()) {
           case Loaded -> actions.add(new LocalNodeSync.Action("loaded", o.name(), installer.pathFor(o.name())));
-          case CompiledNotLoaded -> actions.add(new LocalNodeSync.Action("compiled", o.name(), installer.pathFor(o.name())));
+          case CompiledNotLoaded -> {
+            actions.add(new LocalNodeSync.Action("compiled", o.name(), installer.pathFor(o.name())));
+            // Said once per profile: a pod asking for it on this machine would not be confined.
+            errors.add("warning: AppArmorProfile " + o.name() + ": " + result.message());
+          }
           case Failed -> {
             actions.add(new LocalNodeSync.Action("error", o.name(), installer.pathFor(o.name())));
             errors.add(o.file() + ": AppArmorProfile " + o.name() + ": " + result.message());
