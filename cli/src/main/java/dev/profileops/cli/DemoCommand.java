@@ -47,7 +47,21 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  %-50s %6d bytes%n", nodeRoot.relativize(f), Files.size(f));
       }
     }
+    list(nodeRoot, nodeRoot.resolve(SyncCommand.SELINUX_DIR), "SELinux CIL modules (pods use seLinuxOptions.type: <name>.process):");
+    list(nodeRoot, nodeRoot.resolve(SyncCommand.APPARMOR_DIR), "AppArmor profiles (pods use appArmorProfile: {type: Localhost, localhostProfile: <name>}):");
     return code;
+  }
+
+  private static void list(Path nodeRoot, Path dir, String title) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    System.out.println(title);
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList()) {
+        System.out.printf("  %-50s %6d bytes%n", nodeRoot.relativize(f), Files.size(f));
+      }
+    }
   }
 
   /** A fresh repository holding one commit of the template, as a person would push it. */

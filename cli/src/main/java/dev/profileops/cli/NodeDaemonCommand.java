@@ -4,6 +4,7 @@ import dev.profileops.host.bpf.SyscallRecorders;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
 import dev.profileops.nodedaemon.NodeDaemon;
+import dev.profileops.nodedaemon.SecurityModules;
 import dev.profileops.nodedaemon.recording.BpfRecordingReconciler;
 import dev.profileops.nodedaemon.recording.ProcContainerLocator;
 import dev.profileops.nodedaemon.recording.RecordedProfileWriter;
@@ -44,7 +45,7 @@ final class NodeDaemonCommand implements Callable<Integer> {
     System.err.println("profileops node-daemon 0.1.0 on node " + nodeName + ", kubelet dir " + dir
         + ", libseccomp " + syscalls.version() + ", " + SyscallRecorders.libbpfVersion());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    NodeDaemon daemon = new NodeDaemon(client, nodeName, dir);
+    NodeDaemon daemon = new NodeDaemon(client, nodeName, dir, SecurityModules.system(client), o -> {});
     if (bpfRecorder) {
       // Said at start, and the daemon goes on installing profiles either way.
       System.err.println("BPF recorder: " + SyscallRecorders.system().unsupportedReason(syscalls)

@@ -55,13 +55,14 @@ class ValidateAndRenderCommandTest {
     }
     assertThat(docs).extracting(d -> d.path("kind").asText() + "/" + d.path("metadata").path("name").asText())
         .containsExactly("SeccompProfile/runtime-base", "SeccompProfile/shell-tools", "SeccompProfile/web-server",
+            "SelinuxProfile/web-server-selinux", "RawSelinuxProfile/log-reader", "AppArmorProfile/web-server-apparmor",
             "ProfileBinding/web-server", "ProfileRecording/web-server");
     assertThat(docs).allSatisfy(d -> {
       assertThat(d.path("apiVersion").asText()).isEqualTo("security-profiles-operator.x-k8s.io/v1");
       assertThat(d.has("status")).isFalse();
       assertThat(d.path("metadata").path("annotations").path("profileops.dev/path").asText()).endsWith(".yaml");
     });
-    assertThat(docs.get(3).path("metadata").path("namespace").asText()).isEqualTo("web");
+    assertThat(docs.get(6).path("metadata").path("namespace").asText()).isEqualTo("web");
   }
 
   @Test

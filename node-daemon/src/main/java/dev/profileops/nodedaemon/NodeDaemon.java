@@ -2,10 +2,16 @@ package dev.profileops.nodedaemon;
 
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.nodedaemon.recording.BpfRecordingReconciler;
+import dev.profileops.nodedaemon.apparmor.AppArmorProfileReconciler;
 import dev.profileops.nodedaemon.seccomp.SeccompFileGuard;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileReconciler;
+import dev.profileops.nodedaemon.selinux.RawSelinuxProfileReconciler;
+import dev.profileops.nodedaemon.selinux.SelinuxProfileReconciler;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
+import java.util.Objects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -55,6 +61,7 @@ public final class NodeDaemon implements AutoCloseable {
   private final Operator operator;
   private final SeccompProfileReconciler seccomp;
   private final SeccompFileGuard seccompFiles;
+  private final SecurityModules modules;
   private volatile Set<String> profilesAtStart;
   private volatile boolean ready;
   private volatile boolean reported;
@@ -66,6 +73,15 @@ public final class NodeDaemon implements AutoCloseable {
 
   /** @param configuration further JOSDK settings, applied after the daemon's own */
   public NodeDaemon(KubernetesClient client, String nodeName, Path kubeletDir,
+      Consumer<ConfigurationServiceOverrider> configuration) {
+    this(client, nodeName, kubeletDir, SecurityModules.none(), configuration);
+  }
+
+  /**
+   * @param modules the SELinux and AppArmor installers and feature gates; the kinds whose installer
+   *     is null are not watched
+   */
+  public NodeDaemon(KubernetesClient client, String nodeName, Path kubeletDir, SecurityModules modules,
       Consumer<ConfigurationServiceOverrider> configuration) {
     if (nodeName == null || nodeName.isBlank()) {
       throw new IllegalArgumentException("the node name is required (set NODE_NAME from spec.nodeName)");
@@ -94,6 +110,42 @@ public final class NodeDaemon implements AutoCloseable {
         // Label changes (spo.x-k8s.io/partial) count too, which plain generation-awareness would skip.
         .withGenerationAware(false)
         .withOnUpdateFilter(SeccompProfileReconciler.relevantUpdates(finalizer)));
+    this.modules = modules;
+    NodeStatusWriter statusWriter = new NodeStatusWriter(client, nodeName);
+    if (modules.selinux() != null) {
+      operator.register(new SelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()),
+          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(relevantUpdates(finalizer)));
+      operator.register(new RawSelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()),
+          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(relevantUpdates(finalizer)));
+    }
+    if (modules.appArmor() != null) {
+      operator.register(new AppArmorProfileReconciler(modules.appArmor(), statusWriter, modules.gates()),
+          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(relevantUpdates(finalizer)));
+    }
+  }
+
+  /**
+   * Updates of a profile that need a reconcile: spec (by generation) or label changes, deletion, our
+   * finalizer appearing or missing. Status writes by any node are not among them.
+   */
+  static <R extends CustomResource<?, ?>> OnUpdateFilter<R> relevantUpdates(String finalizer) {
+    return (now, before) -> specChanged(now, before)
+        || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
+        || now.isMarkedForDeletion()
+        || !now.hasFinalizer(finalizer)
+        || !before.hasFinalizer(finalizer);
+  }
+
+  /** By generation, or by content where the server does not count generations. */
+  private static boolean specChanged(CustomResource<?, ?> now, CustomResource<?, ?> before) {
+    Long generation = now.getMetadata().getGeneration();
+    Long previous = before.getMetadata().getGeneration();
+    if (generation != null && previous != null && generation > 0 && previous > 0) {
+      return !generation.equals(previous);
+    }
+    return !Objects.equals(generation, previous)
+        || !io.fabric8.kubernetes.client.utils.Serialization.asJson(now.getSpec())
+            .equals(io.fabric8.kubernetes.client.utils.Serialization.asJson(before.getSpec()));
   }
 
   /**
@@ -236,6 +288,7 @@ public final class NodeDaemon implements AutoCloseable {
       operator.stop();
     } finally {
       seccompFiles.close();
+      modules.gates().close();
       if (recording != null) {
         recording.close();
       }

@@ -4,14 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profileops.api.SpoApi;
+import dev.profileops.api.apparmor.AppArmorProfile;
+import dev.profileops.api.selinux.RawSelinuxProfile;
+import dev.profileops.api.selinux.SelinuxProfile;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.syncer.source.docker.DockerSeccompTemplate;
 import dev.profileops.syncer.source.docker.KernelVersion;
+import dev.profileops.syncer.validate.AppArmorProfileValidator;
 import dev.profileops.syncer.validate.ObjectNames;
 import dev.profileops.syncer.validate.Problem;
 import dev.profileops.syncer.validate.SeccompProfileValidator;
+import dev.profileops.syncer.validate.SelinuxProfileValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
@@ -25,6 +30,8 @@ public final class ProfileFileReader {
   private final LegacyVersionConverter legacy = new LegacyVersionConverter();
   private final ResourceBinder binder = new ResourceBinder();
   private final SeccompProfileValidator seccompValidator;
+  private final SelinuxProfileValidator selinuxValidator = new SelinuxProfileValidator();
+  private final AppArmorProfileValidator appArmorValidator = new AppArmorProfileValidator();
   private final SyscallTable syscalls;
 
   public ProfileFileReader(SyscallTable syscalls) {
@@ -132,6 +139,24 @@ public final class ProfileFileReader {
         own.add(Problem.error(file, doc.lineOf("/spec"), "spec", "spec is required"));
       } else {
         own.addAll(seccompValidator.validate(seccomp.getSpec(), doc, "/spec", file));
+      }
+    } else if (resource instanceof SelinuxProfile selinux) {
+      if (selinux.getSpec() == null) {
+        own.add(Problem.error(file, doc.lineOf("/spec"), "spec", "spec is required"));
+      } else {
+        own.addAll(selinuxValidator.validate(name, selinux.getSpec(), doc, file));
+      }
+    } else if (resource instanceof RawSelinuxProfile raw) {
+      if (raw.getSpec() == null) {
+        own.add(Problem.error(file, doc.lineOf("/spec"), "spec", "spec is required"));
+      } else {
+        own.addAll(selinuxValidator.validateRaw(name, raw.getSpec(), doc, file));
+      }
+    } else if (resource instanceof AppArmorProfile appArmor) {
+      if (appArmor.getSpec() == null) {
+        own.add(Problem.error(file, doc.lineOf("/spec"), "spec", "spec is required"));
+      } else {
+        own.addAll(appArmorValidator.validate(name, appArmor.getSpec(), doc, file));
       }
     }
     problems.addAll(own);

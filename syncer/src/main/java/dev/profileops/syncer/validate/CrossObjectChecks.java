@@ -3,13 +3,15 @@ package dev.profileops.syncer.validate;
 import dev.profileops.api.seccomp.BaseProfileResolver;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SeccompProfileSpec;
+import dev.profileops.api.selinux.PolicyRef;
+import dev.profileops.api.selinux.SelinuxProfile;
 import dev.profileops.syncer.source.LoadedObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Checks that need the whole repository: duplicate names and base profile chains. */
+/** Checks that need the whole repository: duplicate names, base profile chains, SELinux inherit chains. */
 public final class CrossObjectChecks {
 
   /** Returns the objects, with those that fail a check marked invalid; adds the problems found. */
@@ -26,7 +28,97 @@ public final class CrossObjectChecks {
         result.add(o);
       }
     }
-    return checkBaseProfiles(result, problems);
+    return checkSelinuxInherits(checkSelinuxModuleNames(checkBaseProfiles(result, problems), problems), problems);
+  }
+
+  /** A SelinuxProfile and a RawSelinuxProfile of one name would be one CIL module (and block) on every node. */
+  private static List<LoadedObject> checkSelinuxModuleNames(List<LoadedObject> objects, List<Problem> problems) {
+    Map<String, LoadedObject> firstModule = new HashMap<>();
+    List<LoadedObject> result = new ArrayList<>();
+    for (LoadedObject o : objects) {
+      boolean module = o.resource() instanceof SelinuxProfile || o.resource() instanceof dev.profileops.api.selinux.RawSelinuxProfile;
+      LoadedObject first = module ? firstModule.putIfAbsent(o.name(), o) : null;
+      if (first != null && !first.kind().equals(o.kind())) {
+        problems.add(Problem.error(o.file(), o.document().lineOf("/metadata/name"), "metadata.name",
+            o.kind() + " \"" + o.name() + "\" would install the same SELinux module as the " + first.kind() + " at "
+                + first.file() + ":" + first.line() + "; give one of them another name"));
+        result.add(o.invalid());
+      } else {
+        result.add(o);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * A SelinuxProfile that inherits another needs it in the repository (its block must be installed
+   * with it), valid, and without a cycle; like base profiles, a broken parent makes its children invalid.
+   */
+  private List<LoadedObject> checkSelinuxInherits(List<LoadedObject> objects, List<Problem> problems) {
+    Map<String, LoadedObject> byName = new HashMap<>();
+    for (LoadedObject o : objects) {
+      if (o.resource() instanceof SelinuxProfile) {
+        byName.putIfAbsent(o.name(), o);
+      }
+    }
+    List<LoadedObject> result = new ArrayList<>(objects);
+    Map<String, Boolean> valid = new HashMap<>();
+    byName.forEach((name, o) -> valid.put(name, o.valid()));
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (int i = 0; i < result.size(); i++) {
+        LoadedObject o = result.get(i);
+        if (!o.valid() || !(o.resource() instanceof SelinuxProfile p) || p.getSpec() == null || p.getSpec().getInherit() == null) {
+          continue;
+        }
+        List<PolicyRef> inherit = p.getSpec().getInherit();
+        for (int r = 0; r < inherit.size(); r++) {
+          PolicyRef ref = inherit.get(r);
+          if (ref == null || !SelinuxProfile.KIND.equals(ref.getKind())) {
+            continue;
+          }
+          String error = !byName.containsKey(ref.getName())
+              ? "inherits SelinuxProfile " + ref.getName() + ", which is not in the repository"
+              : Boolean.FALSE.equals(valid.get(ref.getName())) ? "inherited SelinuxProfile " + ref.getName() + " has errors"
+              : reachesItself(o.name(), byName) ? "inherit cycle through SelinuxProfile " + ref.getName() : null;
+          if (error != null) {
+            String pointer = "/spec/inherit/" + r + "/name";
+            problems.add(Problem.error(o.file(), o.document().lineOf(pointer), "spec.inherit[" + r + "].name", error));
+            result.set(i, o.invalid());
+            valid.put(o.name(), false);
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  private static boolean reachesItself(String start, Map<String, LoadedObject> byName) {
+    java.util.Deque<String> pending = new java.util.ArrayDeque<>(parents(byName.get(start)));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    while (!pending.isEmpty()) {
+      String next = pending.poll();
+      if (next.equals(start)) {
+        return true;
+      }
+      if (seen.add(next) && byName.containsKey(next)) {
+        pending.addAll(parents(byName.get(next)));
+      }
+    }
+    return false;
+  }
+
+  private static List<String> parents(LoadedObject o) {
+    if (!(o.resource() instanceof SelinuxProfile p) || p.getSpec() == null || p.getSpec().getInherit() == null) {
+      return List.of();
+    }
+    return p.getSpec().getInherit().stream()
+        .filter(r -> r != null && SelinuxProfile.KIND.equals(r.getKind()) && r.getName() != null)
+        .map(PolicyRef::getName)
+        .toList();
   }
 
   private List<LoadedObject> checkBaseProfiles(List<LoadedObject> objects, List<Problem> problems) {

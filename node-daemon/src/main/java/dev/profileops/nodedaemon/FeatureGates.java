@@ -1,0 +1,72 @@
+package dev.profileops.nodedaemon;
+
+import dev.profileops.api.daemon.DaemonSpec;
+import dev.profileops.api.daemon.SecurityProfilesOperatorDaemon;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * The daemon config's feature gates ({@code spod}: {@code enableAppArmor}, {@code selinux.enable}).
+ * Off, as in SPO when the config does not say otherwise, means the kind is refused with a status that
+ * says so, not silently ignored.
+ */
+public interface FeatureGates extends AutoCloseable {
+  boolean selinuxEnabled();
+
+  boolean appArmorEnabled();
+
+  /** Where to turn a gate on, for status messages. */
+  default String howToEnable(String field) {
+    return "set spec." + field + ": true in the SecurityProfilesOperatorDaemon " + SecurityProfilesOperatorDaemon.SINGLETON_NAME;
+  }
+
+  @Override
+  default void close() {}
+
+  static FeatureGates fixed(boolean selinux, boolean appArmor) {
+    return new FeatureGates() {
+      @Override
+      public boolean selinuxEnabled() {
+        return selinux;
+      }
+
+      @Override
+      public boolean appArmorEnabled() {
+        return appArmor;
+      }
+    };
+  }
+
+  /** The gates of the {@code spod} object (any namespace), kept current by an informer. */
+  static FeatureGates fromCluster(KubernetesClient client) {
+    SharedIndexInformer<SecurityProfilesOperatorDaemon> informer =
+        client.resources(SecurityProfilesOperatorDaemon.class).inAnyNamespace().inform();
+    return new FeatureGates() {
+      private DaemonSpec spec() {
+        return informer.getStore().list().stream()
+            .filter(d -> SecurityProfilesOperatorDaemon.SINGLETON_NAME.equals(d.getMetadata().getName()))
+            .map(SecurityProfilesOperatorDaemon::getSpec)
+            .filter(java.util.Objects::nonNull)
+            .findFirst()
+            .orElse(null);
+      }
+
+      @Override
+      public boolean selinuxEnabled() {
+        DaemonSpec spec = spec();
+        return spec != null && spec.getSelinux() != null && Boolean.TRUE.equals(spec.getSelinux().getEnable());
+      }
+
+      @Override
+      public boolean appArmorEnabled() {
+        DaemonSpec spec = spec();
+        return spec != null && Boolean.TRUE.equals(spec.getEnableAppArmor());
+      }
+
+      @Override
+      public void close() {
+        informer.close();
+      }
+    };
+  }
+}
