@@ -7,6 +7,7 @@ import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.common.ProfileStatus;
 import dev.profileops.nodedaemon.FeatureGates;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
+import dev.profileops.nodedaemon.status.UnsettledRecheck;
 import dev.profileops.nodedaemon.status.ReadyCondition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * could not be loaded: a pod asking for that profile would not be confined there.
  */
 public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfile>, Cleaner<AppArmorProfile> {
-  public static final Duration UNSETTLED_RECHECK = Duration.ofSeconds(30);
+  private final UnsettledRecheck unsettled = new UnsettledRecheck();
   private static final Logger log = LoggerFactory.getLogger(AppArmorProfileReconciler.class);
 
   private final AppArmorProfileInstaller installer;
@@ -72,7 +73,11 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
       control = UpdateControl.patchStatus(profile);
     }
     boolean settled = outcome.state() != ProfileState.Error && summary.state() == outcome.state();
-    return settled ? control : control.rescheduleAfter(UNSETTLED_RECHECK);
+    if (settled) {
+      unsettled.settled(name);
+      return control;
+    }
+    return control.rescheduleAfter(unsettled.next(name));
   }
 
   @Override

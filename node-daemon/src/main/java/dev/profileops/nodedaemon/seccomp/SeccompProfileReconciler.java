@@ -9,6 +9,7 @@ import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.api.seccomp.SeccompProfileStatus;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
 import dev.profileops.nodedaemon.status.ReadyCondition;
+import dev.profileops.nodedaemon.status.UnsettledRecheck;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -47,25 +48,13 @@ import org.slf4j.LoggerFactory;
  * that. A failing profile keeps the file it had (the last good state stays on the node).
  */
 public final class SeccompProfileReconciler implements Reconciler<SeccompProfile>, Cleaner<SeccompProfile> {
-  /**
-   * How soon to look again when this node's view is not settled: its own state is Error (retry), or
-   * the aggregate differs from its own state (another node may still move, or may have written its
-   * aggregate from an older list than ours). Nodes do not watch each other's statuses (that would be
-   * every node's status of every profile on every node); this is what makes the profile's status
-   * converge. The first look comes soon, then each one waits twice as long, up to
-   * {@link #UNSETTLED_RECHECK_MAX}: quick while the other nodes install, cheap when one of them stays in
-   * Error for long.
-   */
-  public static final Duration UNSETTLED_RECHECK = Duration.ofSeconds(2);
-  public static final Duration UNSETTLED_RECHECK_MAX = Duration.ofSeconds(60);
 
   private static final Logger log = LoggerFactory.getLogger(SeccompProfileReconciler.class);
 
   private final SeccompProfileFiles files;
   private final NodeStatusWriter nodeStatus;
   private final Clock clock;
-  /** How many reconciles in a row left the profile unsettled, per name (see {@link #UNSETTLED_RECHECK}). */
-  private final Map<String, Integer> unsettledRounds = new ConcurrentHashMap<>();
+  private final UnsettledRecheck unsettled = new UnsettledRecheck();
   /** Reconciled (statuses written) or cleaned up since start. */
   private final Set<String> handled = ConcurrentHashMap.newKeySet();
   /** Whose file this node has brought in line with the profile since start (installed, removed, or failed). */
@@ -174,11 +163,10 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
     }
     boolean settled = outcome.state() != ProfileState.Error && summary.state() == outcome.state();
     if (settled) {
-      unsettledRounds.remove(name);
+      unsettled.settled(name);
       return control;
     }
-    int round = unsettledRounds.merge(name, 1, Integer::sum);
-    return control.rescheduleAfter(recheckAfter(round));
+    return control.rescheduleAfter(unsettled.next(name));
   }
 
   @Override
@@ -189,16 +177,10 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
       log.info("Removed seccomp profile {} from this node", name);
     }
     nodeStatus.delete(SeccompProfile.KIND, name);
-    unsettledRounds.remove(name);
+    unsettled.settled(name);
     settledOnNode.add(name);
     handled.add(name);
     return DeleteControl.defaultDelete();
-  }
-
-  /** 2 s, 4 s, 8 s ... up to a minute. */
-  static Duration recheckAfter(int round) {
-    long seconds = UNSETTLED_RECHECK.toSeconds() << Math.min(Math.max(round - 1, 0), 5);
-    return Duration.ofSeconds(Math.min(seconds, UNSETTLED_RECHECK_MAX.toSeconds()));
   }
 
   /** What this node did with the profile. */

@@ -8,6 +8,7 @@ import dev.profileops.api.selinux.SelinuxPolicyRules;
 import dev.profileops.api.selinux.SelinuxProfileStatus;
 import dev.profileops.nodedaemon.FeatureGates;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
+import dev.profileops.nodedaemon.status.UnsettledRecheck;
 import dev.profileops.nodedaemon.status.ReadyCondition;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
 // R comes first: JOSDK takes the resource class from the first type argument of the superclass.
 public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, SelinuxProfileStatus>, S extends ProfileSpec>
     implements Reconciler<R>, Cleaner<R> {
-  public static final Duration UNSETTLED_RECHECK = Duration.ofSeconds(30);
+  private final UnsettledRecheck unsettled = new UnsettledRecheck();
   private static final Logger log = LoggerFactory.getLogger(SelinuxPolicyReconciler.class);
 
   private final SelinuxPolicyInstaller installer;
@@ -80,7 +81,11 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
       control = UpdateControl.patchStatus(profile);
     }
     boolean settled = outcome.state() != ProfileState.Error && summary.state() == outcome.state();
-    return settled ? control : control.rescheduleAfter(UNSETTLED_RECHECK);
+    if (settled) {
+      unsettled.settled(name);
+      return control;
+    }
+    return control.rescheduleAfter(unsettled.next(name));
   }
 
   @Override
