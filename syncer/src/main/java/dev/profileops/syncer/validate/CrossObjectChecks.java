@@ -1,9 +1,11 @@
 package dev.profileops.syncer.validate;
 
+import dev.profileops.api.apparmor.AppArmorProfile;
 import dev.profileops.api.seccomp.BaseProfileResolver;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.api.selinux.PolicyRef;
+import dev.profileops.api.selinux.RawSelinuxProfile;
 import dev.profileops.api.selinux.SelinuxProfile;
 import dev.profileops.syncer.source.LoadedObject;
 import java.util.ArrayList;
@@ -28,26 +30,41 @@ public final class CrossObjectChecks {
         result.add(o);
       }
     }
-    return checkSelinuxInherits(checkSelinuxModuleNames(checkBaseProfiles(result, problems), problems), problems);
+    return checkSelinuxInherits(checkProfileNamesAcrossKinds(checkBaseProfiles(result, problems), problems), problems);
   }
 
-  /** A SelinuxProfile and a RawSelinuxProfile of one name would be one CIL module (and block) on every node. */
-  private static List<LoadedObject> checkSelinuxModuleNames(List<LoadedObject> objects, List<Problem> problems) {
-    Map<String, LoadedObject> firstModule = new HashMap<>();
+  /**
+   * Two profiles of different kinds with one name: a SelinuxProfile and a RawSelinuxProfile would be
+   * one CIL module (and block) on every node; any two would share their per-node status, which SPO
+   * names {@code <profile>-<node>} whatever the kind, so each node's status of one would overwrite the
+   * other's.
+   */
+  private static List<LoadedObject> checkProfileNamesAcrossKinds(List<LoadedObject> objects, List<Problem> problems) {
+    Map<String, LoadedObject> firstProfile = new HashMap<>();
     List<LoadedObject> result = new ArrayList<>();
     for (LoadedObject o : objects) {
-      boolean module = o.resource() instanceof SelinuxProfile || o.resource() instanceof dev.profileops.api.selinux.RawSelinuxProfile;
-      LoadedObject first = module ? firstModule.putIfAbsent(o.name(), o) : null;
+      LoadedObject first = isProfile(o) ? firstProfile.putIfAbsent(o.name(), o) : null;
       if (first != null && !first.kind().equals(o.kind())) {
+        String clash = isSelinuxModule(o) && isSelinuxModule(first)
+            ? "would install the same SELinux module as the "
+            : "would share its per-node status (SecurityProfileNodeStatus <name>-<node>) with the ";
         problems.add(Problem.error(o.file(), o.document().lineOf("/metadata/name"), "metadata.name",
-            o.kind() + " \"" + o.name() + "\" would install the same SELinux module as the " + first.kind() + " at "
-                + first.file() + ":" + first.line() + "; give one of them another name"));
+            o.kind() + " \"" + o.name() + "\" " + clash + first.kind() + " at " + first.file() + ":" + first.line()
+                + "; give one of them another name"));
         result.add(o.invalid());
       } else {
         result.add(o);
       }
     }
     return result;
+  }
+
+  private static boolean isProfile(LoadedObject o) {
+    return o.resource() instanceof SeccompProfile || o.resource() instanceof AppArmorProfile || isSelinuxModule(o);
+  }
+
+  private static boolean isSelinuxModule(LoadedObject o) {
+    return o.resource() instanceof SelinuxProfile || o.resource() instanceof RawSelinuxProfile;
   }
 
   /**

@@ -173,6 +173,29 @@ class SelinuxAndAppArmorValidationTest {
   }
 
   @Test
+  void profilesOfDifferentKindsCannotShareANameAsTheirNodeStatusesWould() throws IOException {
+    write("seccomp.yaml", """
+        apiVersion: security-profiles-operator.x-k8s.io/v1
+        kind: SeccompProfile
+        metadata:
+          name: web
+        spec:
+          defaultAction: SCMP_ACT_ERRNO
+        """);
+    write("apparmor.yaml", """
+        apiVersion: security-profiles-operator.x-k8s.io/v1
+        kind: AppArmorProfile
+        metadata:
+          name: web
+        spec:
+          abstract: {}
+        """);
+
+    assertThat(errors()).containsExactly("seccomp.yaml:4: metadata.name: SeccompProfile \"web\" would share its per-node status "
+        + "(SecurityProfileNodeStatus <name>-<node>) with the AppArmorProfile at apparmor.yaml:1; give one of them another name");
+  }
+
+  @Test
   void rawCilProblemsPointIntoThePolicyText() throws IOException {
     write("raw.yaml", """
         apiVersion: security-profiles-operator.x-k8s.io/v1
