@@ -28,11 +28,11 @@ public final class CrdSchemaValidator {
 
   private final Map<String, JSONSchemaProps> schemas = new HashMap<>();
 
-  /** Reads every CRD file ({@code *.yml}, {@code *.yaml} but the kustomization) of a directory. */
+  /** Reads every CRD file ({@code *.yml}, {@code *.yaml}) of a directory. */
   public static CrdSchemaValidator fromDirectory(Path directory) throws IOException {
     CrdSchemaValidator validator = new CrdSchemaValidator();
     try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml") && !f.endsWith("kustomization.yaml")).sorted().toList()) {
+      for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml")).sorted().toList()) {
         try (InputStream in = Files.newInputStream(file)) {
           validator.add(Serialization.unmarshal(in, CustomResourceDefinition.class));
         }

@@ -38,10 +38,10 @@ public final class KustomizationRenderer {
   }
 
   private List<Map<String, Object>> build(Path directory) throws IOException {
-    Path file = directory.resolve("kustomization.yaml");
-    if (!Files.isRegularFile(file)) {
-      throw new IOException(directory + ": no kustomization.yaml");
-    }
+    // The three names kustomize reads, in its order.
+    Path file = java.util.stream.Stream.of("kustomization.yaml", "kustomization.yml", "Kustomization")
+        .map(directory::resolve).filter(Files::isRegularFile).findFirst()
+        .orElseThrow(() -> new IOException(directory + ": no kustomization.yaml"));
     Map<String, Object> kustomization = yaml.readValue(file.toFile(), new TypeReference<>() {});
     for (String field : kustomization.keySet()) {
       if (!SUPPORTED.contains(field)) {

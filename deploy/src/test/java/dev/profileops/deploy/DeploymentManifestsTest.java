@@ -293,7 +293,7 @@ class DeploymentManifestsTest {
   @Test
   void theCrdKustomizationListsEveryGeneratedCrd() throws IOException {
     Map<String, Object> kustomization = new ObjectMapper(new YAMLFactory())
-        .readValue(MANIFESTS.resolve("crds/kustomization.yaml").toFile(), new TypeReference<>() {});
+        .readValue(MANIFESTS.resolve("crds/Kustomization").toFile(), new TypeReference<>() {});
     assertThat(kustomization.get("resources")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
         .containsExactlyInAnyOrderElementsOf(crdFiles());
   }
