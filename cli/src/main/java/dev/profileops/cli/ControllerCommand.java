@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -35,6 +36,9 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Option(names = "--metrics-port", defaultValue = "8080", description = "Port for /metrics (0: none)")
   int metricsPort;
+
+  @Option(names = "--health-port", defaultValue = "8081", description = "Port for /healthz and /readyz (0: none)")
+  int healthPort;
 
   @Option(names = "--leader-election-namespace", description = "Namespace of the leader lease; omit to run without leader election")
   String leaseNamespace;
@@ -75,6 +79,7 @@ final class ControllerCommand implements Callable<Integer> {
     ObjectWriter writer = "replace".equals(applyMode) ? ObjectWriter.createOrReplace() : ObjectWriter.serverSideApply();
     KubernetesClient client = new KubernetesClientBuilder().build();
     SyscallTable syscalls = Syscalls.load(System.err);
+    System.err.println(ComponentBanner.of("controller", syscalls));
     SyncerController controller = new SyncerController(client, syscalls, writer, workDir, metrics, leaseNamespace);
     if (publishRecordings) {
       controller.register(new RecordingPublishReconciler(client, new RecordingPublisher(workDir.resolve("recordings"), syscalls)),
@@ -99,6 +104,11 @@ final class ControllerCommand implements Callable<Integer> {
       receiver = new WebhookReceiver(new InetSocketAddress(webhookPort), Files.readAllBytes(webhookSecretFile),
           new SourceTrigger(client, Clock.systemUTC()));
     }
+    HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort),
+        () -> controller.isStarted() ? Optional.empty() : Optional.of("controller starting")) : null;
+    if (health != null) {
+      Runtime.getRuntime().addShutdownHook(new Thread(health::close));
+    }
     controller.start();
     // Finalizers and node statuses of nodes that left the cluster, which would block deletes forever.
     DepartedNodeFinalizers janitor = new DepartedNodeFinalizers(client);
@@ -109,7 +119,8 @@ final class ControllerCommand implements Callable<Integer> {
       WebhookReceiver started = receiver;
       Runtime.getRuntime().addShutdownHook(new Thread(started::close));
     }
-    System.err.println("profileops controller 0.1.0 started" + (metricsPort > 0 ? ", metrics on :" + metricsPort + "/metrics" : "")
+    System.err.println("profileops controller " + ComponentBanner.VERSION + " started" + (metricsPort > 0 ? ", metrics on :" + metricsPort + "/metrics" : "")
+        + (health != null ? ", probes on :" + healthPort + "/healthz,/readyz" : "")
         + (receiver != null ? ", webhooks on :" + webhookPort + "/hooks/{github,gitea,gitlab}" : ""));
     stopped.await();
     return 0;
