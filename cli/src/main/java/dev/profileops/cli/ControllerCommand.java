@@ -1,6 +1,8 @@
 package dev.profileops.cli;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.profileops.cli.metrics.MetricsAccessReview;
+import dev.profileops.cli.metrics.MetricsServer;
+import dev.profileops.cli.metrics.MetricsTls;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.nodedaemon.nodes.DepartedNodeFinalizers;
 import dev.profileops.recorder.cluster.RecordingPublishReconciler;
@@ -14,10 +16,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +38,16 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Option(names = "--metrics-port", defaultValue = "8080", description = "Port for /metrics (0: none)")
   int metricsPort;
+
+  @Option(names = "--insecure-metrics", description = "Serve /metrics over plain HTTP to anyone (development only); "
+      + "otherwise over TLS to clients whose bearer token may get /metrics (TokenReview + SubjectAccessReview)")
+  boolean insecureMetrics;
+
+  @Option(names = "--metrics-cert-file", description = "PEM certificate (chain) of the metrics endpoint; default: self-signed, made at start")
+  Path metricsCertFile;
+
+  @Option(names = "--metrics-key-file", description = "PEM private key of --metrics-cert-file")
+  Path metricsKeyFile;
 
   @Option(names = "--health-port", defaultValue = "8081", description = "Port for /healthz and /readyz (0: none)")
   int healthPort;
@@ -64,20 +76,20 @@ final class ControllerCommand implements Callable<Integer> {
       System.setProperty("sun.net.httpserver.maxReqTime", "10");
     }
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    HttpServer server = null;
-    if (metricsPort > 0) {
-      server = HttpServer.create(new InetSocketAddress(metricsPort), 0);
-      server.createContext("/metrics", exchange -> {
-        byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-      });
-      server.start();
-    }
     ObjectWriter writer = "replace".equals(applyMode) ? ObjectWriter.createOrReplace() : ObjectWriter.serverSideApply();
     KubernetesClient client = new KubernetesClientBuilder().build();
+    MetricsServer server = null;
+    if (metricsPort > 0) {
+      InetSocketAddress address = new InetSocketAddress(metricsPort);
+      if (insecureMetrics) {
+        server = MetricsServer.insecure(address, metrics::scrape);
+      } else {
+        MetricsTls tls = metricsCertFile != null
+            ? MetricsTls.fromPem(metricsCertFile, metricsKeyFile != null ? metricsKeyFile : metricsCertFile)
+            : MetricsTls.selfSigned(List.of(metricsServiceName(), "localhost"));
+        server = MetricsServer.secure(address, tls, new MetricsAccessReview(client, MetricsServer.PATH), metrics::scrape);
+      }
+    }
     SyscallTable syscalls = Syscalls.load(System.err);
     System.err.println(ComponentBanner.of("controller", syscalls));
     SyncerController controller = new SyncerController(client, syscalls, writer, workDir, metrics, leaseNamespace);
@@ -86,12 +98,12 @@ final class ControllerCommand implements Callable<Integer> {
           RecordingPublishReconciler.FINALIZER);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    HttpServer metricsServer = server;
+    MetricsServer metricsServer = server;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       controller.close();
       client.close();
       if (metricsServer != null) {
-        metricsServer.stop(0);
+        metricsServer.close();
       }
       stopped.countDown();
     }));
@@ -119,10 +131,16 @@ final class ControllerCommand implements Callable<Integer> {
       WebhookReceiver started = receiver;
       Runtime.getRuntime().addShutdownHook(new Thread(started::close));
     }
-    System.err.println("profileops controller " + ComponentBanner.VERSION + " started" + (metricsPort > 0 ? ", metrics on :" + metricsPort + "/metrics" : "")
+    System.err.println("profileops controller " + ComponentBanner.VERSION + " started" + (metricsPort > 0 ? ", metrics on " + (insecureMetrics ? "http" : "https") + " :" + metricsPort + "/metrics" : "")
         + (health != null ? ", probes on :" + healthPort + "/healthz,/readyz" : "")
         + (receiver != null ? ", webhooks on :" + webhookPort + "/hooks/{github,gitea,gitlab}" : ""));
     stopped.await();
     return 0;
+  }
+
+  /** The metrics Service's DNS name in this pod's namespace, for the self-signed certificate. */
+  private static String metricsServiceName() {
+    String namespace = System.getenv().getOrDefault("POD_NAMESPACE", "profileops");
+    return "profileops-controller-metrics." + namespace + ".svc";
   }
 }

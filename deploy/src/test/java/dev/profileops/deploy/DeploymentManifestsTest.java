@@ -291,6 +291,27 @@ class DeploymentManifestsTest {
   }
 
   @Test
+  void metricsGoOverTlsToClientsTheApiServerAuthorises() throws IOException {
+    RenderedManifests rendered = render("restricted");
+    ClusterRole client = parse(rendered.find("ClusterRole", null, "profileops-metrics-client").orElseThrow(), ClusterRole.class);
+    assertThat(client.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getNonResourceURLs()).containsExactly("/metrics");
+      assertThat(rule.getVerbs()).containsExactly("get");
+    });
+    ClusterRole controller = parse(rendered.find("ClusterRole", null, "profileops-controller").orElseThrow(), ClusterRole.class);
+    assertThat(controller.getRules()).anyMatch(r -> r.getApiGroups().equals(List.of("authentication.k8s.io"))
+        && r.getResources().equals(List.of("tokenreviews")) && r.getVerbs().equals(List.of("create")));
+    assertThat(controller.getRules()).anyMatch(r -> r.getApiGroups().equals(List.of("authorization.k8s.io"))
+        && r.getResources().equals(List.of("subjectaccessreviews")) && r.getVerbs().equals(List.of("create")));
+    Map<?, ?> endpoint = (Map<?, ?>) ((List<?>) ((Map<?, ?>) rendered.ofKind("ServiceMonitor").get(0).get("spec")).get("endpoints")).get(0);
+    assertThat(endpoint.get("scheme")).isEqualTo("https");
+    assertThat(endpoint.get("bearerTokenFile")).isNotNull();
+    Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getArgs()).noneMatch(a -> a.startsWith("--insecure-metrics"));
+  }
+
+  @Test
   void theCrdKustomizationListsEveryGeneratedCrd() throws IOException {
     Map<String, Object> kustomization = new ObjectMapper(new YAMLFactory())
         .readValue(MANIFESTS.resolve("crds/Kustomization").toFile(), new TypeReference<>() {});
