@@ -20,6 +20,7 @@ import java.util.Date;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -42,6 +43,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class MetricsTls {
   private final SSLContext context;
   private final X509Certificate certificate;
+  private final X509ExtendedKeyManager keyManager;
+  private final PrivateKey privateKey;
 
   private MetricsTls(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException {
     KeyStore store = KeyStore.getInstance("PKCS12");
@@ -57,6 +60,8 @@ public final class MetricsTls {
     this.context = SSLContext.getInstance("TLS");
     context.init(keys.getKeyManagers(), null, new SecureRandom());
     this.certificate = chain.get(0);
+    this.keyManager = (X509ExtendedKeyManager) keys.getKeyManagers()[0];
+    this.privateKey = key;
   }
 
   /** A new P-256 key and a self-signed certificate for these DNS names. */
@@ -113,5 +118,15 @@ public final class MetricsTls {
 
   public X509Certificate certificate() {
     return certificate;
+  }
+
+  /** The private key, to write a made pair out as PEM files (tests do). */
+  public PrivateKey privateKey() {
+    return privateKey;
+  }
+
+  /** The key and chain as a key manager, for a context that swaps them when the files change. */
+  public X509ExtendedKeyManager keyManager() {
+    return keyManager;
   }
 }
