@@ -102,7 +102,8 @@ public final class MetricsTls {
       Object o = parser.readObject();
       JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
       if (o instanceof PEMKeyPair pair) {
-        key = keys.getKeyPair(pair).getPrivate();
+        // Only the private part: a SEC1 EC key may come without its public key.
+        key = keys.getPrivateKey(pair.getPrivateKeyInfo());
       } else if (o instanceof PrivateKeyInfo info) {
         key = keys.getPrivateKey(info);
       } else {
