@@ -1,5 +1,6 @@
 package dev.profileops.cli;
 
+import dev.profileops.cli.admission.ProfileBindingWebhook;
 import dev.profileops.cli.metrics.MetricsAccessReview;
 import dev.profileops.cli.metrics.MetricsServer;
 import dev.profileops.cli.metrics.MetricsTls;
@@ -48,6 +49,14 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Option(names = "--metrics-key-file", description = "PEM private key of --metrics-cert-file")
   Path metricsKeyFile;
+
+  @Option(names = "--binding-webhook-port", defaultValue = "0",
+      description = "Port of the ProfileBinding mutating admission webhook, HTTPS (0: none, the default)")
+  int bindingWebhookPort;
+
+  @Option(names = "--binding-webhook-cert-dir", defaultValue = "/etc/profileops/binding-webhook",
+      description = "Directory with tls.crt and tls.key of the ProfileBinding webhook (a cert-manager Secret; read again when renewed)")
+  Path bindingWebhookCertDir;
 
   @Option(names = "--health-port", defaultValue = "8081", description = "Port for /healthz and /readyz (0: none)")
   int healthPort;
@@ -121,6 +130,11 @@ final class ControllerCommand implements Callable<Integer> {
     if (health != null) {
       Runtime.getRuntime().addShutdownHook(new Thread(health::close));
     }
+    if (bindingWebhookPort > 0) {
+      ProfileBindingWebhook bindings = ProfileBindingWebhook.start(new InetSocketAddress(bindingWebhookPort),
+          bindingWebhookCertDir.resolve("tls.crt"), bindingWebhookCertDir.resolve("tls.key"), client);
+      Runtime.getRuntime().addShutdownHook(new Thread(bindings::close));
+    }
     controller.start();
     // Finalizers and node statuses of nodes that left the cluster, which would block deletes forever.
     DepartedNodeFinalizers janitor = new DepartedNodeFinalizers(client);
@@ -132,6 +146,7 @@ final class ControllerCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(started::close));
     }
     System.err.println("profileops controller " + ComponentBanner.VERSION + " started" + (metricsPort > 0 ? ", metrics on " + (insecureMetrics ? "http" : "https") + " :" + metricsPort + "/metrics" : "")
+        + (bindingWebhookPort > 0 ? ", ProfileBinding webhook on https :" + bindingWebhookPort + ProfileBindingWebhook.PATH : "")
         + (health != null ? ", probes on :" + healthPort + "/healthz,/readyz" : "")
         + (receiver != null ? ", webhooks on :" + webhookPort + "/hooks/{github,gitea,gitlab}" : ""));
     stopped.await();

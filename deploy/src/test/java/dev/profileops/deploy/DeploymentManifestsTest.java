@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -69,11 +70,12 @@ class DeploymentManifestsTest {
       Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", ClusterRoleBinding.class),
       Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
       Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
-      Map.entry("apiextensions.k8s.io/v1/CustomResourceDefinition", CustomResourceDefinition.class));
+      Map.entry("apiextensions.k8s.io/v1/CustomResourceDefinition", CustomResourceDefinition.class),
+      Map.entry("admissionregistration.k8s.io/v1/MutatingWebhookConfiguration", MutatingWebhookConfiguration.class));
   /** Kinds of other operators' CRDs, used only by overlays meant for clusters that have them. */
   private static final Set<String> THIRD_PARTY = Set.of("monitoring.coreos.com/v1/ServiceMonitor",
-      "security.openshift.io/v1/SecurityContextConstraints");
-  /** Secrets the administrator creates (docs/deploy.md), per overlay. */
+      "security.openshift.io/v1/SecurityContextConstraints", "cert-manager.io/v1/Issuer", "cert-manager.io/v1/Certificate");
+  /** Secrets the administrator creates (docs/deploy.md), per overlay; cert-manager's are checked apart. */
   private static final Map<String, Set<String>> EXTERNAL_SECRETS = Map.of(
       "with-webhooks", Set.of("profileops-webhook-secret"));
   private static final Set<String> BPF_CAPABILITIES = Set.of("BPF", "PERFMON", "SYS_ADMIN", "SYS_PTRACE", "SYS_RESOURCE");
@@ -145,7 +147,8 @@ class DeploymentManifestsTest {
         assertThat(rendered.find("ServiceAccount", namespace, pod.getServiceAccountName()))
             .as("%s: service account %s", RenderedManifests.identity(object), pod.getServiceAccountName()).isPresent();
         for (Volume volume : pod.getVolumes()) {
-          if (volume.getSecret() != null && !EXTERNAL_SECRETS.getOrDefault(overlay, Set.of()).contains(volume.getSecret().getSecretName())) {
+          if (volume.getSecret() != null && !EXTERNAL_SECRETS.getOrDefault(overlay, Set.of()).contains(volume.getSecret().getSecretName())
+              && !certManagerSecrets(rendered).contains(volume.getSecret().getSecretName())) {
             assertThat(rendered.find("Secret", namespace, volume.getSecret().getSecretName())).as("secret of volume %s", volume.getName()).isPresent();
           }
           if (volume.getConfigMap() != null) {
@@ -364,6 +367,41 @@ class DeploymentManifestsTest {
     } finally {
       Files.deleteIfExists(out);
     }
+  }
+
+  @Test
+  void theBindingWebhookMutatesOnlyPodCreationInOptedInNamespacesAndFailsOpen() throws IOException {
+    RenderedManifests rendered = render("with-webhooks");
+    MutatingWebhookConfiguration configuration = parse(rendered.ofKind("MutatingWebhookConfiguration").get(0), MutatingWebhookConfiguration.class);
+    var webhook = configuration.getWebhooks().get(0);
+    assertThat(configuration.getWebhooks()).hasSize(1);
+    assertThat(webhook.getFailurePolicy()).isEqualTo("Ignore");
+    assertThat(webhook.getSideEffects()).isEqualTo("None");
+    assertThat(webhook.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getOperations()).containsExactly("CREATE");
+      assertThat(rule.getResources()).containsExactly("pods");
+      assertThat(rule.getApiGroups()).containsExactly("");
+    });
+    assertThat(webhook.getNamespaceSelector().getMatchExpressions()).singleElement().satisfies(e -> {
+      assertThat(e.getKey()).isEqualTo("spo.x-k8s.io/enable-binding");
+      assertThat(e.getOperator()).isEqualTo("Exists");
+    });
+    var service = webhook.getClientConfig().getService();
+    assertThat(service.getPath()).isEqualTo("/mutate-v1-pod");
+    Service target = parse(rendered.find("Service", service.getNamespace(), service.getName()).orElseThrow(), Service.class);
+    assertThat(target.getSpec().getPorts()).anyMatch(p -> p.getPort().equals(service.getPort()));
+    // The CA comes from the Certificate whose Secret the controller mounts.
+    String inject = configuration.getMetadata().getAnnotations().get("cert-manager.io/inject-ca-from");
+    Map<String, Object> certificate = rendered.find("Certificate", inject.split("/")[0], inject.split("/")[1]).orElseThrow();
+    assertThat(((List<?>) ((Map<?, ?>) certificate.get("spec")).get("dnsNames")).stream().map(String::valueOf).toList()).contains(service.getName() + "." + service.getNamespace() + ".svc");
+    Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getArgs()).contains("--binding-webhook-port=9443");
+    assertThat(certManagerSecrets(rendered)).contains("profileops-binding-webhook-cert");
+  }
+
+  private static Set<String> certManagerSecrets(RenderedManifests rendered) {
+    return rendered.ofKind("Certificate").stream().map(c -> (String) ((Map<?, ?>) c.get("spec")).get("secretName")).collect(Collectors.toSet());
   }
 
   private static void checkContainer(PodSpec pod, String image, String startupPath) {
