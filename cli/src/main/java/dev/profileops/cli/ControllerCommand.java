@@ -5,6 +5,7 @@ import dev.profileops.cli.metrics.MetricsAccessReview;
 import dev.profileops.cli.metrics.MetricsServer;
 import dev.profileops.cli.metrics.MetricsTls;
 import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.nodedaemon.inuse.InUseProtection;
 import dev.profileops.nodedaemon.nodes.DepartedNodeFinalizers;
 import dev.profileops.recorder.cluster.RecordingPublishReconciler;
 import dev.profileops.recorder.publish.RecordingPublisher;
@@ -140,6 +141,10 @@ final class ControllerCommand implements Callable<Integer> {
     DepartedNodeFinalizers janitor = new DepartedNodeFinalizers(client);
     janitor.start(DepartedNodeFinalizers.DEFAULT_INTERVAL);
     Runtime.getRuntime().addShutdownHook(new Thread(janitor::close));
+    // In-use protection: profiles used by running pods keep a finalizer until those pods are gone.
+    InUseProtection inUse = new InUseProtection(client);
+    inUse.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(inUse::close));
     if (receiver != null) {
       receiver.start();
       WebhookReceiver started = receiver;

@@ -12,6 +12,7 @@ import dev.profileops.nodedaemon.status.ReadyCondition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import dev.profileops.nodedaemon.inuse.InUseProtection;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -184,6 +185,13 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
   @Override
   public DeleteControl cleanup(SeccompProfile profile, Context<SeccompProfile> context) throws IOException {
     String name = profile.getMetadata().getName();
+    if (profile.hasFinalizer(InUseProtection.FINALIZER)) {
+      // Running pods still use it (in-use protection): the file stays until the controller takes the
+      // finalizer off, which is an update of the profile and brings us back here.
+      log.info("SeccompProfile {} is deleted but still used by running pods; its file stays for now", name);
+      nodeStatus.write(profile, ProfileState.Terminating, "deleted; the file stays while running pods use it");
+      return DeleteControl.noFinalizerRemoval();
+    }
     // A file that cannot be removed throws, JOSDK retries, and the finalizer stays until it is gone.
     if (SeccompProfileInstaller.isValidName(name) && files.remove(name)) {
       log.info("Removed seccomp profile {} from this node", name);
