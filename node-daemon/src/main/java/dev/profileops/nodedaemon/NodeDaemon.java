@@ -1,6 +1,8 @@
 package dev.profileops.nodedaemon;
 
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.nodedaemon.config.DaemonConfigs;
+import dev.profileops.nodedaemon.config.SeccompPolicy;
 import dev.profileops.nodedaemon.recording.BpfRecordingReconciler;
 import dev.profileops.nodedaemon.seccomp.SeccompFileGuard;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
@@ -8,6 +10,7 @@ import dev.profileops.nodedaemon.seccomp.SeccompProfileReconciler;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import java.io.IOException;
@@ -55,6 +58,7 @@ public final class NodeDaemon implements AutoCloseable {
   private final Operator operator;
   private final SeccompProfileReconciler seccomp;
   private final SeccompFileGuard seccompFiles;
+  private final String configNamespace;
   private volatile Set<String> profilesAtStart;
   private volatile boolean ready;
   private volatile boolean reported;
@@ -89,6 +93,11 @@ public final class NodeDaemon implements AutoCloseable {
     // Puts back the files it installed when someone on the node changes or deletes them.
     this.seccompFiles = new SeccompFileGuard(new SeccompProfileInstaller(kubeletDir));
     this.seccomp = new SeccompProfileReconciler(seccompFiles, new NodeStatusWriter(client, nodeName));
+    // The daemon config spod lives in the daemon's own namespace (the service account's, in a cluster).
+    this.configNamespace = client.getNamespace();
+    if (configNamespace != null) {
+      seccomp.useDaemonConfig(configNamespace, SeccompPolicy.UNRESTRICTED);
+    }
     operator.register(seccomp, c -> c
         .withFinalizer(finalizer)
         // Label changes (spo.x-k8s.io/partial) count too, which plain generation-awareness would skip.
@@ -157,6 +166,14 @@ public final class NodeDaemon implements AutoCloseable {
   public void installProfilesAtStart() {
     try {
       long began = System.nanoTime();
+      if (configNamespace != null) {
+        try {
+          seccomp.usePolicy(DaemonConfigs.seccompPolicy(client, configNamespace));
+        } catch (KubernetesClientException e) {
+          // The config's informer brings it shortly; until then nothing is refused.
+          log.warn("Daemon config {}/{} could not be read at start: {}", configNamespace, DaemonConfigs.NAME, e.getMessage());
+        }
+      }
       List<SeccompProfile> profiles = client.resources(SeccompProfile.class).list().getItems();
       seccomp.installAll(profiles);
       profilesAtStart = profiles.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toUnmodifiableSet());
