@@ -2,7 +2,6 @@ package dev.profileops.cli.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.cli.metrics.MetricsTls;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
@@ -110,6 +109,4 @@ class ProfileBindingWebhookServerTest {
     context.init(null, factory.getTrustManagers(), null);
     return context;
   }
-
-  static final ObjectMapper JSON = new ObjectMapper();
 }
