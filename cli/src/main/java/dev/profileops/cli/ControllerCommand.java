@@ -1,7 +1,11 @@
 package dev.profileops.cli;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.profileops.cli.admission.ProfileBindingWebhook;
+import dev.profileops.cli.metrics.MetricsAccessReview;
+import dev.profileops.cli.metrics.MetricsServer;
+import dev.profileops.cli.metrics.MetricsTls;
 import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.nodedaemon.inuse.InUseProtection;
 import dev.profileops.nodedaemon.nodes.DepartedNodeFinalizers;
 import dev.profileops.recorder.cluster.RecordingPublishReconciler;
 import dev.profileops.recorder.publish.RecordingPublisher;
@@ -14,10 +18,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -35,6 +40,27 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Option(names = "--metrics-port", defaultValue = "8080", description = "Port for /metrics (0: none)")
   int metricsPort;
+
+  @Option(names = "--insecure-metrics", description = "Serve /metrics over plain HTTP to anyone (development only); "
+      + "otherwise over TLS to clients whose bearer token may get /metrics (TokenReview + SubjectAccessReview)")
+  boolean insecureMetrics;
+
+  @Option(names = "--metrics-cert-file", description = "PEM certificate (chain) of the metrics endpoint; default: self-signed, made at start")
+  Path metricsCertFile;
+
+  @Option(names = "--metrics-key-file", description = "PEM private key of --metrics-cert-file")
+  Path metricsKeyFile;
+
+  @Option(names = "--binding-webhook-port", defaultValue = "0",
+      description = "Port of the ProfileBinding mutating admission webhook, HTTPS (0: none, the default)")
+  int bindingWebhookPort;
+
+  @Option(names = "--binding-webhook-cert-dir", defaultValue = "/etc/profileops/binding-webhook",
+      description = "Directory with tls.crt and tls.key of the ProfileBinding webhook (a cert-manager Secret; read again when renewed)")
+  Path bindingWebhookCertDir;
+
+  @Option(names = "--health-port", defaultValue = "8081", description = "Port for /healthz and /readyz (0: none)")
+  int healthPort;
 
   @Option(names = "--leader-election-namespace", description = "Namespace of the leader lease; omit to run without leader election")
   String leaseNamespace;
@@ -60,33 +86,34 @@ final class ControllerCommand implements Callable<Integer> {
       System.setProperty("sun.net.httpserver.maxReqTime", "10");
     }
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    HttpServer server = null;
-    if (metricsPort > 0) {
-      server = HttpServer.create(new InetSocketAddress(metricsPort), 0);
-      server.createContext("/metrics", exchange -> {
-        byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-      });
-      server.start();
-    }
     ObjectWriter writer = "replace".equals(applyMode) ? ObjectWriter.createOrReplace() : ObjectWriter.serverSideApply();
     KubernetesClient client = new KubernetesClientBuilder().build();
+    MetricsServer server = null;
+    if (metricsPort > 0) {
+      InetSocketAddress address = new InetSocketAddress(metricsPort);
+      if (insecureMetrics) {
+        server = MetricsServer.insecure(address, metrics::scrape);
+      } else {
+        MetricsTls tls = metricsCertFile != null
+            ? MetricsTls.fromPem(metricsCertFile, metricsKeyFile != null ? metricsKeyFile : metricsCertFile)
+            : MetricsTls.selfSigned(List.of(metricsServiceName(), "localhost"));
+        server = MetricsServer.secure(address, tls, new MetricsAccessReview(client, MetricsServer.PATH), metrics::scrape);
+      }
+    }
     SyscallTable syscalls = Syscalls.load(System.err);
+    System.err.println(ComponentBanner.of("controller", syscalls));
     SyncerController controller = new SyncerController(client, syscalls, writer, workDir, metrics, leaseNamespace);
     if (publishRecordings) {
       controller.register(new RecordingPublishReconciler(client, new RecordingPublisher(workDir.resolve("recordings"), syscalls)),
           RecordingPublishReconciler.FINALIZER);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    HttpServer metricsServer = server;
+    MetricsServer metricsServer = server;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       controller.close();
       client.close();
       if (metricsServer != null) {
-        metricsServer.stop(0);
+        metricsServer.close();
       }
       stopped.countDown();
     }));
@@ -99,19 +126,41 @@ final class ControllerCommand implements Callable<Integer> {
       receiver = new WebhookReceiver(new InetSocketAddress(webhookPort), Files.readAllBytes(webhookSecretFile),
           new SourceTrigger(client, Clock.systemUTC()));
     }
+    HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort),
+        () -> controller.isStarted() ? Optional.empty() : Optional.of("controller starting")) : null;
+    if (health != null) {
+      Runtime.getRuntime().addShutdownHook(new Thread(health::close));
+    }
+    if (bindingWebhookPort > 0) {
+      ProfileBindingWebhook bindings = ProfileBindingWebhook.start(new InetSocketAddress(bindingWebhookPort),
+          bindingWebhookCertDir.resolve("tls.crt"), bindingWebhookCertDir.resolve("tls.key"), client);
+      Runtime.getRuntime().addShutdownHook(new Thread(bindings::close));
+    }
     controller.start();
     // Finalizers and node statuses of nodes that left the cluster, which would block deletes forever.
     DepartedNodeFinalizers janitor = new DepartedNodeFinalizers(client);
     janitor.start(DepartedNodeFinalizers.DEFAULT_INTERVAL);
     Runtime.getRuntime().addShutdownHook(new Thread(janitor::close));
+    // In-use protection: profiles used by running pods keep a finalizer until those pods are gone.
+    InUseProtection inUse = new InUseProtection(client);
+    inUse.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(inUse::close));
     if (receiver != null) {
       receiver.start();
       WebhookReceiver started = receiver;
       Runtime.getRuntime().addShutdownHook(new Thread(started::close));
     }
-    System.err.println("profileops controller 0.1.0 started" + (metricsPort > 0 ? ", metrics on :" + metricsPort + "/metrics" : "")
+    System.err.println("profileops controller " + ComponentBanner.VERSION + " started" + (metricsPort > 0 ? ", metrics on " + (insecureMetrics ? "http" : "https") + " :" + metricsPort + "/metrics" : "")
+        + (bindingWebhookPort > 0 ? ", ProfileBinding webhook on https :" + bindingWebhookPort + ProfileBindingWebhook.PATH : "")
+        + (health != null ? ", probes on :" + healthPort + "/healthz,/readyz" : "")
         + (receiver != null ? ", webhooks on :" + webhookPort + "/hooks/{github,gitea,gitlab}" : ""));
     stopped.await();
     return 0;
+  }
+
+  /** The metrics Service's DNS name in this pod's namespace, for the self-signed certificate. */
+  private static String metricsServiceName() {
+    String namespace = System.getenv().getOrDefault("POD_NAMESPACE", "profileops");
+    return "profileops-controller-metrics." + namespace + ".svc";
   }
 }

@@ -11,12 +11,16 @@ import dev.profileops.nodedaemon.recording.RecordedProfileWriter;
 import dev.profileops.recorder.bpf.RecordingToProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,16 +38,18 @@ final class NodeDaemonCommand implements Callable<Integer> {
       description = "Record the containers of ProfileRecordings with recorder: Bpf on this node (default: $ENABLE_BPF_RECORDER or false)")
   boolean bpfRecorder;
 
+  @Option(names = "--health-port", defaultValue = "8081", description = "Port for /healthz and /readyz (0: none)")
+  int healthPort;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     if (nodeName == null || nodeName.isBlank()) {
       System.err.println("error: --node-name (or NODE_NAME) is required");
       return 2;
     }
     Path dir = kubeletDir != null ? kubeletDir : NodeDaemon.kubeletDir(System.getenv());
     SyscallTable syscalls = SyscallTables.system();
-    System.err.println("profileops node-daemon 0.1.0 on node " + nodeName + ", kubelet dir " + dir
-        + ", libseccomp " + syscalls.version() + ", " + SyscallRecorders.libbpfVersion());
+    System.err.println(ComponentBanner.of("node-daemon", syscalls) + ", node " + nodeName + ", kubelet dir " + dir);
     KubernetesClient client = new KubernetesClientBuilder().build();
     NodeDaemon daemon = new NodeDaemon(client, nodeName, dir, SecurityModules.system(client), o -> {});
     if (bpfRecorder) {
@@ -54,8 +60,13 @@ final class NodeDaemonCommand implements Callable<Integer> {
           ProcContainerLocator.system(), new RecordingToProfile(syscalls), new RecordedProfileWriter(client, nodeName),
           Clock.systemUTC()));
     }
+    // Up before the profiles are installed: the startup probe gets "not ready" rather than a refused connection.
+    HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort), readiness(daemon)) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (health != null) {
+        health.close();
+      }
       daemon.close();
       client.close();
       stopped.countDown();
@@ -73,6 +84,11 @@ final class NodeDaemonCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /** Ready once this node's profiles are installed. */
+  static Supplier<Optional<String>> readiness(NodeDaemon daemon) {
+    return () -> daemon.isReady() ? Optional.empty() : Optional.of("profiles of this node not installed yet");
   }
 
   private static String sinceJvmStart() {

@@ -4,6 +4,7 @@ import dev.profileops.api.daemon.DaemonSpec;
 import dev.profileops.api.daemon.SecurityProfilesOperatorDaemon;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.Objects;
 
 /**
  * The daemon config's feature gates ({@code spod}: {@code enableAppArmor}, {@code selinux.enable}).
@@ -37,16 +38,22 @@ public interface FeatureGates extends AutoCloseable {
     };
   }
 
-  /** The gates of the {@code spod} object (any namespace), kept current by an informer. */
+  /**
+   * The gates of the {@code spod} object, kept current by an informer: in the daemon's own namespace
+   * (the client's, the service account's in a cluster), the one whose seccomp policy the daemon
+   * follows too; in any namespace only where the client has none (a kubeconfig without one).
+   */
   static FeatureGates fromCluster(KubernetesClient client) {
-    SharedIndexInformer<SecurityProfilesOperatorDaemon> informer =
-        client.resources(SecurityProfilesOperatorDaemon.class).inAnyNamespace().inform();
+    var daemons = client.resources(SecurityProfilesOperatorDaemon.class);
+    SharedIndexInformer<SecurityProfilesOperatorDaemon> informer = client.getNamespace() != null
+        ? daemons.inNamespace(client.getNamespace()).inform()
+        : daemons.inAnyNamespace().inform();
     return new FeatureGates() {
       private DaemonSpec spec() {
         return informer.getStore().list().stream()
             .filter(d -> SecurityProfilesOperatorDaemon.SINGLETON_NAME.equals(d.getMetadata().getName()))
             .map(SecurityProfilesOperatorDaemon::getSpec)
-            .filter(java.util.Objects::nonNull)
+            .filter(Objects::nonNull)
             .findFirst()
             .orElse(null);
       }

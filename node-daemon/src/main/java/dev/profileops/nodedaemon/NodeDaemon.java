@@ -1,19 +1,19 @@
 package dev.profileops.nodedaemon;
 
 import dev.profileops.api.seccomp.SeccompProfile;
-import dev.profileops.nodedaemon.recording.BpfRecordingReconciler;
 import dev.profileops.nodedaemon.apparmor.AppArmorProfileReconciler;
+import dev.profileops.nodedaemon.config.DaemonConfigs;
+import dev.profileops.nodedaemon.config.SeccompPolicy;
+import dev.profileops.nodedaemon.recording.BpfRecordingReconciler;
 import dev.profileops.nodedaemon.seccomp.SeccompFileGuard;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileReconciler;
 import dev.profileops.nodedaemon.selinux.RawSelinuxProfileReconciler;
 import dev.profileops.nodedaemon.selinux.SelinuxProfileReconciler;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
-import io.fabric8.kubernetes.client.CustomResource;
-import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
-import java.util.Objects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import java.io.IOException;
@@ -62,6 +62,7 @@ public final class NodeDaemon implements AutoCloseable {
   private final SeccompProfileReconciler seccomp;
   private final SeccompFileGuard seccompFiles;
   private final SecurityModules modules;
+  private final String configNamespace;
   private volatile Set<String> profilesAtStart;
   private volatile boolean ready;
   private volatile boolean reported;
@@ -105,47 +106,28 @@ public final class NodeDaemon implements AutoCloseable {
     // Puts back the files it installed when someone on the node changes or deletes them.
     this.seccompFiles = new SeccompFileGuard(new SeccompProfileInstaller(kubeletDir));
     this.seccomp = new SeccompProfileReconciler(seccompFiles, new NodeStatusWriter(client, nodeName));
+    // The daemon config spod lives in the daemon's own namespace (the service account's, in a cluster).
+    this.configNamespace = client.getNamespace();
+    if (configNamespace != null) {
+      seccomp.useDaemonConfig(configNamespace, SeccompPolicy.UNRESTRICTED);
+    }
     operator.register(seccomp, c -> c
         .withFinalizer(finalizer)
         // Label changes (spo.x-k8s.io/partial) count too, which plain generation-awareness would skip.
         .withGenerationAware(false)
-        .withOnUpdateFilter(SeccompProfileReconciler.relevantUpdates(finalizer)));
+        .withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
     this.modules = modules;
     NodeStatusWriter statusWriter = new NodeStatusWriter(client, nodeName);
     if (modules.selinux() != null) {
       operator.register(new SelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()),
-          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(relevantUpdates(finalizer)));
+          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
       operator.register(new RawSelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()),
-          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(relevantUpdates(finalizer)));
+          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
     }
     if (modules.appArmor() != null) {
       operator.register(new AppArmorProfileReconciler(modules.appArmor(), statusWriter, modules.gates()),
-          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(relevantUpdates(finalizer)));
+          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
     }
-  }
-
-  /**
-   * Updates of a profile that need a reconcile: spec (by generation) or label changes, deletion, our
-   * finalizer appearing or missing. Status writes by any node are not among them.
-   */
-  static <R extends CustomResource<?, ?>> OnUpdateFilter<R> relevantUpdates(String finalizer) {
-    return (now, before) -> specChanged(now, before)
-        || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
-        || now.isMarkedForDeletion()
-        || !now.hasFinalizer(finalizer)
-        || !before.hasFinalizer(finalizer);
-  }
-
-  /** By generation, or by content where the server does not count generations. */
-  private static boolean specChanged(CustomResource<?, ?> now, CustomResource<?, ?> before) {
-    Long generation = now.getMetadata().getGeneration();
-    Long previous = before.getMetadata().getGeneration();
-    if (generation != null && previous != null && generation > 0 && previous > 0) {
-      return !generation.equals(previous);
-    }
-    return !Objects.equals(generation, previous)
-        || !io.fabric8.kubernetes.client.utils.Serialization.asJson(now.getSpec())
-            .equals(io.fabric8.kubernetes.client.utils.Serialization.asJson(before.getSpec()));
   }
 
   /**
@@ -209,6 +191,14 @@ public final class NodeDaemon implements AutoCloseable {
   public void installProfilesAtStart() {
     try {
       long began = System.nanoTime();
+      if (configNamespace != null) {
+        try {
+          seccomp.usePolicy(DaemonConfigs.seccompPolicy(client, configNamespace));
+        } catch (KubernetesClientException e) {
+          // The config's informer brings it shortly; until then nothing is refused.
+          log.warn("Daemon config {}/{} could not be read at start: {}", configNamespace, DaemonConfigs.NAME, e.getMessage());
+        }
+      }
       List<SeccompProfile> profiles = client.resources(SeccompProfile.class).list().getItems();
       seccomp.installAll(profiles);
       profilesAtStart = profiles.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toUnmodifiableSet());

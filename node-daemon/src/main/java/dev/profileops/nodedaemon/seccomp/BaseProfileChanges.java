@@ -1,6 +1,7 @@
 package dev.profileops.nodedaemon.seccomp;
 
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.nodedaemon.ProfileUpdates;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -36,7 +37,7 @@ final class BaseProfileChanges extends AbstractEventSource<Void, SeccompProfile>
   @Override
   public void onResourceUpdated(SeccompProfile now, SeccompProfile before) {
     // Status and metadata writes (ours included) leave the generation alone; only spec changes matter.
-    if (SeccompProfileReconciler.specChanged(now, before)) {
+    if (ProfileUpdates.specChanged(now, before)) {
       triggerDependentsOf(now);
     }
   }

@@ -13,6 +13,12 @@ import dev.profileops.nodedaemon.status.UnsettledRecheck;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import dev.profileops.api.daemon.SecurityProfilesOperatorDaemon;
+import dev.profileops.nodedaemon.config.DaemonConfigs;
+import dev.profileops.nodedaemon.config.SeccompPolicy;
+import dev.profileops.nodedaemon.inuse.InUseProtection;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -20,7 +26,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +65,10 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
   /** Whose file this node has brought in line with the profile since start (installed, removed, or failed). */
   private final Set<String> settledOnNode = ConcurrentHashMap.newKeySet();
   private volatile ResourceCache<SeccompProfile> primaryCache;
+  /** Namespace of the daemon config {@code spod}; null: no config is read, nothing restricted. */
+  private volatile String configNamespace;
+  private volatile SeccompPolicy policy = SeccompPolicy.UNRESTRICTED;
+  private volatile InformerEventSource<SecurityProfilesOperatorDaemon, SeccompProfile> configs;
 
   public SeccompProfileReconciler(SeccompProfileFiles files, NodeStatusWriter nodeStatus) {
     this(files, nodeStatus, Clock.systemUTC());
@@ -69,19 +78,6 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
     this.files = files;
     this.nodeStatus = nodeStatus;
     this.clock = clock;
-  }
-
-  /**
-   * Which updates of a profile need a reconcile: spec or label changes (the partial label is not part
-   * of the spec, so generation-aware filtering alone would miss it), deletion, and our finalizer
-   * appearing or missing. Status writes by any node are not among them.
-   */
-  public static OnUpdateFilter<SeccompProfile> relevantUpdates(String finalizer) {
-    return (now, before) -> specChanged(now, before)
-        || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
-        || now.isMarkedForDeletion()
-        || !now.hasFinalizer(finalizer)
-        || !before.hasFinalizer(finalizer);
   }
 
   /**
@@ -135,20 +131,49 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
     return cache != null && cache.get(new ResourceID(name)).isPresent();
   }
 
+  /**
+   * Enforces the {@code security} section of the daemon config {@code spod} in that namespace, starting
+   * with {@code initial} (read at start); a change of the config reconciles every profile again. Call
+   * before the controller is registered.
+   */
+  public void useDaemonConfig(String namespace, SeccompPolicy initial) {
+    this.configNamespace = namespace;
+    this.policy = initial;
+  }
+
+  /** The policy in force until the config's informer says otherwise (read at start, before it runs). */
+  public void usePolicy(SeccompPolicy current) {
+    this.policy = current;
+  }
+
   @Override
   public List<EventSource<?, SeccompProfile>> prepareEventSources(EventSourceContext<SeccompProfile> context) {
     primaryCache = context.getPrimaryCache();
+    if (configNamespace != null) {
+      var configuration = InformerEventSourceConfiguration.from(SecurityProfilesOperatorDaemon.class, SeccompProfile.class)
+          .withName("daemon-config")
+          .withNamespaces(Set.of(configNamespace))
+          // A new policy may allow what was refused, or refuse what is installed: look at every profile.
+          .withSecondaryToPrimaryMapper(config -> DaemonConfigs.NAME.equals(config.getMetadata().getName())
+              ? context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet()) : Set.of())
+          .build();
+      configs = new InformerEventSource<>(configuration, context);
+    }
     context.getPrimaryCache().addIndexer(BaseProfileChanges.BY_BASE_PROFILE, profile -> {
       String base = profile.getSpec() == null ? null : profile.getSpec().getBaseProfileName();
       return base == null || base.isBlank() ? List.of() : List.of(base);
     });
-    return List.of(new BaseProfileChanges(context.getPrimaryCache()));
+    return configs == null ? List.of(new BaseProfileChanges(context.getPrimaryCache()))
+        : List.of(new BaseProfileChanges(context.getPrimaryCache()), configs);
   }
 
   @Override
   public UpdateControl<SeccompProfile> reconcile(SeccompProfile profile, Context<SeccompProfile> context) {
     String name = profile.getMetadata().getName();
     ResourceCache<SeccompProfile> cache = context.getPrimaryCache();
+    if (configs != null) {
+      policy = SeccompPolicy.of(configs.get(new ResourceID(DaemonConfigs.NAME, configNamespace)).orElse(null));
+    }
     Outcome outcome = installOrRemove(profile, base -> specOf(cache.get(new ResourceID(base))));
     NodeStatusWriter.Summary summary = nodeStatus.writeAndSummarize(profile, outcome.state(), outcome.message());
     SeccompProfileStatus status = statusFor(profile, summary, outcome);
@@ -172,6 +197,13 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
   @Override
   public DeleteControl cleanup(SeccompProfile profile, Context<SeccompProfile> context) throws IOException {
     String name = profile.getMetadata().getName();
+    if (profile.hasFinalizer(InUseProtection.FINALIZER)) {
+      // Running pods still use it (in-use protection): the file stays until the controller takes the
+      // finalizer off, which is an update of the profile and brings us back here.
+      log.info("SeccompProfile {} is deleted but still used by running pods; its file stays for now", name);
+      nodeStatus.write(profile, ProfileState.Terminating, "deleted; the file stays while running pods use it");
+      return DeleteControl.noFinalizerRemoval();
+    }
     // A file that cannot be removed throws, JOSDK retries, and the finalizer stays until it is gone.
     if (SeccompProfileInstaller.isValidName(name) && files.remove(name)) {
       log.info("Removed seccomp profile {} from this node", name);
@@ -216,6 +248,10 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
       BaseProfileResolver.Result resolved = new BaseProfileResolver(bases::apply).resolve(name, spec);
       if (!resolved.ok()) {
         return error(name, resolved.error());
+      }
+      Optional<String> refused = policy.violation(resolved.spec());
+      if (refused.isPresent()) {
+        return error(name, refused.get());
       }
       byte[] json = OciSeccompJson.render(resolved.spec());
       InstallResult result = files.install(name, json);
@@ -272,19 +308,5 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
   private static boolean isPartial(SeccompProfile profile) {
     Map<String, String> labels = profile.getMetadata().getLabels();
     return labels != null && "true".equalsIgnoreCase(labels.get(SpoApi.LABEL_PARTIAL));
-  }
-
-  /**
-   * Spec changes by generation, or by content where the server does not count generations (the
-   * content is only compared then: every status write by any node is an update event).
-   */
-  static boolean specChanged(SeccompProfile now, SeccompProfile before) {
-    Long generation = now.getMetadata().getGeneration();
-    Long previous = before.getMetadata().getGeneration();
-    if (generation != null && previous != null && generation > 0 && previous > 0) {
-      return !generation.equals(previous);
-    }
-    return !Objects.equals(generation, previous)
-        || !Serialization.asJson(now.getSpec()).equals(Serialization.asJson(before.getSpec()));
   }
 }

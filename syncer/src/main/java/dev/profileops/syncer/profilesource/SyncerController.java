@@ -73,6 +73,14 @@ public final class SyncerController implements AutoCloseable {
     operator.start();
   }
 
+  /**
+   * Started (a replica waiting for the lease counts as started: it is ready to take over); a readiness
+   * probe reads this.
+   */
+  public boolean isStarted() {
+    return operator.getRuntimeInfo().isStarted();
+  }
+
   public void stop() {
     operator.stop();
   }

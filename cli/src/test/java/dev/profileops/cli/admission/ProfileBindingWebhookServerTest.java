@@ -1,0 +1,112 @@
+package dev.profileops.cli.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.cli.metrics.MetricsTls;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.InputStream;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The webhook over HTTPS against the mock API server holding the CRDs, a profile and a binding: the
+ * API server's view of it. And a certificate renewed in place is the one the next connection gets.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ProfileBindingWebhookServerTest {
+  KubernetesClient client;
+  @TempDir Path certs;
+
+  @Test
+  void mutatesAPodOverTlsAndServesARenewedCertificateWithoutRestart() throws Exception {
+    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
+      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+        try (InputStream in = Files.newInputStream(crd)) {
+          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+      }
+    }
+    client.resource(Serialization.unmarshal("""
+        {"apiVersion": "security-profiles-operator.x-k8s.io/v1", "kind": "SeccompProfile", "metadata": {"name": "web-server"},
+         "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();
+    client.resource(ProfileBindingWebhookTest.binding("web", "SeccompProfile", "web-server", "*", null)).create();
+    MetricsTls first = MetricsTls.selfSigned(List.of("localhost"));
+    write(first, Instant.now().minusSeconds(60));
+
+    try (ProfileBindingWebhook webhook = ProfileBindingWebhook.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        certs.resolve("tls.crt"), certs.resolve("tls.key"), client)) {
+      HttpResponse<String> response = post(webhook, first);
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      AdmissionReview review = Serialization.unmarshal(response.body(), AdmissionReview.class);
+      assertThat(review.getResponse().getAllowed()).isTrue();
+      assertThat(ProfileBindingWebhookTest.applyPatch(review, ProfileBindingWebhookTest.pod("{\"name\": \"nginx\", \"image\": \"nginx:1\"}"))
+          .at("/spec/containers/0/securityContext/seccompProfile/localhostProfile").asText()).isEqualTo("operator/web-server.json");
+      assertThat(served(response)).isEqualTo(first.certificate());
+
+      MetricsTls renewed = MetricsTls.selfSigned(List.of("localhost"));
+      write(renewed, Instant.now());
+
+      assertThat(served(post(webhook, renewed))).isEqualTo(renewed.certificate());
+    }
+  }
+
+  private HttpResponse<String> post(ProfileBindingWebhook webhook, MetricsTls trusted) throws Exception {
+    // A new client per call: a new TLS connection, so the handshake shows the certificate served now.
+    HttpClient http = HttpClient.newBuilder().sslContext(trusting(trusted.certificate())).build();
+    String body = ProfileBindingWebhookTest.reviewJson("CREATE", ProfileBindingWebhookTest.pod("{\"name\": \"nginx\", \"image\": \"nginx:1\"}"));
+    return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + webhook.port() + ProfileBindingWebhook.PATH))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static X509Certificate served(HttpResponse<?> response) throws Exception {
+    SSLSession session = response.sslSession().orElseThrow();
+    return (X509Certificate) session.getPeerCertificates()[0];
+  }
+
+  private void write(MetricsTls tls, Instant modified) throws Exception {
+    // As cert-manager writes them with encoding: PKCS8: the certificate, and the key as "PRIVATE KEY".
+    for (var entry : List.of(java.util.Map.entry("tls.crt", (Object) tls.certificate()),
+        java.util.Map.entry("tls.key", (Object) new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(tls.privateKey(), null)))) {
+      Path file = certs.resolve(entry.getKey());
+      try (Writer out = Files.newBufferedWriter(file); JcaPEMWriter writer = new JcaPEMWriter(out)) {
+        writer.writeObject(entry.getValue());
+      }
+      Files.setLastModifiedTime(file, FileTime.from(modified));
+    }
+  }
+
+  private static SSLContext trusting(X509Certificate certificate) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("webhook", certificate);
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    return context;
+  }
+}
