@@ -64,7 +64,10 @@ public final class AuditEventAssembler {
       switch (record.type()) {
         case SECCOMP -> emit(seccomp(record));
         case APPARMOR -> emit(appArmor(record));
-        case AVC -> pending.computeIfAbsent(record.serial(), serial -> new Pending(records)).avcs.add(record);
+        case AVC -> {
+          requireAvcFields(record);
+          pending.computeIfAbsent(record.serial(), serial -> new Pending(records)).avcs.add(record);
+        }
         case SYSCALL -> {
           Pending waiting = pending.remove(record.serial());
           if (waiting != null) {
@@ -127,13 +130,22 @@ public final class AuditEventAssembler {
         orEmpty(record.field("requested_mask")), orEmpty(record.field("denied_mask")));
   }
 
+  /** Checked when the AVC comes, so a bad one is reported with its own line. */
+  private static void requireAvcFields(AuditRecord avc) {
+    for (String field : new String[] {"scontext", "tcontext", "tclass"}) {
+      if (avc.field(field) == null) {
+        throw new BadField(field, "missing");
+      }
+    }
+    if (avc.field("pid") != null) {
+      pid(avc);
+    }
+  }
+
   private static AuditEvent.Selinux selinux(AuditRecord avc, AuditRecord syscall) {
     String scontext = avc.field("scontext");
     String tcontext = avc.field("tcontext");
     String tclass = avc.field("tclass");
-    if (scontext == null || tcontext == null || tclass == null) {
-      throw new BadField(scontext == null ? "scontext" : tcontext == null ? "tcontext" : "tclass", "missing");
-    }
     long pid = avc.field("pid") != null ? pid(avc) : syscall != null ? pid(syscall) : 0;
     String executable = syscall != null && syscall.field("exe") != null ? syscall.field("exe") : executable(avc);
     long arch = syscall != null ? hex(syscall, "arch", false) : -1;
