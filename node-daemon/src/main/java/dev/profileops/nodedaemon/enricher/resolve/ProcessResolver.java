@@ -1,0 +1,102 @@
+package dev.profileops.nodedaemon.enricher.resolve;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+
+/**
+ * pid → container id → pod container. Container ids are cached by pid and process start time (a
+ * reused pid is another process), at most {@code maxEntries} (least recently used go first) for
+ * {@code ttl}; within {@code recheck} of the last look an entry is trusted without reading
+ * {@code /proc} again, so a burst of lines of one process costs one lookup. The pod is looked up on
+ * every call until found (the informer may not have it yet). Not thread-safe: the reader's thread.
+ */
+public final class ProcessResolver {
+  private final ProcessTable processes;
+  private final PodDirectory pods;
+  private final LongSupplier nanos;
+  private final int maxEntries;
+  private final long ttlNanos;
+  private final long recheckNanos;
+  private final Map<Long, Entry> cache;
+
+  public ProcessResolver(ProcessTable processes, PodDirectory pods, LongSupplier nanos, int maxEntries, Duration ttl, Duration recheck) {
+    this.processes = processes;
+    this.pods = pods;
+    this.nanos = nanos;
+    this.maxEntries = maxEntries;
+    this.ttlNanos = ttl.toNanos();
+    this.recheckNanos = recheck.toNanos();
+    this.cache = new LinkedHashMap<>(Math.min(maxEntries, 1 << 16), 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Long, Entry> eldest) {
+        return size() > ProcessResolver.this.maxEntries;
+      }
+    };
+  }
+
+  public static ProcessResolver withDefaults(ProcessTable processes, PodDirectory pods) {
+    return new ProcessResolver(processes, pods, System::nanoTime, 8192, Duration.ofMinutes(1), Duration.ofMillis(500));
+  }
+
+  public ProcessResolution resolve(long pid) {
+    long now = nanos.getAsLong();
+    Entry entry = cache.get(pid);
+    if (entry != null && now - entry.resolvedAt > ttlNanos) {
+      cache.remove(pid);
+      entry = null;
+    }
+    if (entry != null && now - entry.checkedAt > recheckNanos) {
+      OptionalLong started = processes.startTime(pid);
+      if (started.isPresent() && started.getAsLong() == entry.startTime) {
+        entry.checkedAt = now;
+      } else if (started.isEmpty()) {
+        entry.checkedAt = now; // exited since: what it was stays true for its last lines
+      } else {
+        cache.remove(pid);
+        entry = null;
+      }
+    }
+    if (entry == null) {
+      OptionalLong started = processes.startTime(pid);
+      if (started.isEmpty()) {
+        return ProcessResolution.EXITED;
+      }
+      String containerId = CgroupContainerId.find(processes.cgroups(pid)).orElse(null);
+      entry = new Entry(started.getAsLong(), containerId, now);
+      cache.put(pid, entry);
+    }
+    if (entry.containerId != null && entry.pod == null) {
+      Optional<PodContainer> pod = pods.find(entry.containerId);
+      pod.ifPresent(found -> cache.get(pid).pod = found);
+    }
+    return new ProcessResolution(false, entry.containerId, entry.pod);
+  }
+
+  /** The pod of a container id, for lines that waited for it. */
+  public Optional<PodContainer> pod(String containerId) {
+    return pods.find(containerId);
+  }
+
+  public int cached() {
+    return cache.size();
+  }
+
+  private static final class Entry {
+    final long startTime;
+    final String containerId;
+    final long resolvedAt;
+    long checkedAt;
+    PodContainer pod;
+
+    Entry(long startTime, String containerId, long now) {
+      this.startTime = startTime;
+      this.containerId = containerId;
+      this.resolvedAt = now;
+      this.checkedAt = now;
+    }
+  }
+}
