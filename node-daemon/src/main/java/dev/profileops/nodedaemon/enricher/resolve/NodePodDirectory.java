@@ -24,11 +24,20 @@ public final class NodePodDirectory implements PodDirectory, AutoCloseable {
     this.informer = informer;
   }
 
-  /** Starts watching the pods scheduled to {@code node}; {@code null} node watches all (tests). */
+  /** Starts watching the pods scheduled to {@code node}, selected by the API server. */
   public static NodePodDirectory start(KubernetesClient client, String node) {
+    return start(client, node, true);
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, String)}; without the field selector (the mock API server
+   * does not support it) all pods are watched and those of other nodes left out of the index.
+   */
+  public static NodePodDirectory start(KubernetesClient client, String node, boolean fieldSelector) {
     var pods = client.pods().inAnyNamespace();
-    SharedIndexInformer<Pod> informer = (node == null ? pods : pods.withField("spec.nodeName", node)).runnableInformer(0);
-    informer.addIndexers(Map.<String, Function<Pod, List<String>>>of(BY_CONTAINER_ID, NodePodDirectory::containerIds));
+    SharedIndexInformer<Pod> informer = (fieldSelector ? pods.withField("spec.nodeName", node) : pods).runnableInformer(0);
+    Function<Pod, List<String>> index = pod -> pod.getSpec() != null && node.equals(pod.getSpec().getNodeName()) ? containerIds(pod) : List.of();
+    informer.addIndexers(Map.of(BY_CONTAINER_ID, index));
     informer.start();
     return new NodePodDirectory(informer);
   }
