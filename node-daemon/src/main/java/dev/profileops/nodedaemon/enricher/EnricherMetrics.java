@@ -5,8 +5,9 @@ import dev.profileops.nodedaemon.enricher.parse.AuditEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.util.HashSet;
-import java.util.Set;
+import dev.profileops.nodedaemon.enricher.resolve.PodContainer;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * SPO's audit counters ({@code security_profiles_operator_seccomp_profile_audit_total{node,namespace,
@@ -24,9 +25,8 @@ public final class EnricherMetrics {
   private final MeterRegistry registry;
   private final String node;
   private final int maxSeries;
-  private final Set<Tags> seccompSeries = new HashSet<>();
-  private final Set<Tags> selinuxSeries = new HashSet<>();
-  private final Set<Tags> appArmorSeries = new HashSet<>();
+  private final Map<String, Map<Series, Counter>> counters = new HashMap<>();
+  private Counter malformed;
 
   public EnricherMetrics(MeterRegistry registry, String node, int maxSeries) {
     this.registry = registry;
@@ -36,37 +36,53 @@ public final class EnricherMetrics {
 
   public void count(EnrichedEvent enriched) {
     AuditEvent event = enriched.event();
-    Tags who = Tags.of("node", node,
-        "namespace", enriched.pod() == null ? "" : enriched.pod().namespace(),
-        "pod", enriched.pod() == null ? "" : enriched.pod().pod(),
-        "container", enriched.pod() == null ? "" : enriched.pod().container());
+    PodContainer pod = enriched.pod();
+    String namespace = pod == null ? "" : pod.namespace();
+    String name = pod == null ? "" : pod.pod();
+    String container = pod == null ? "" : pod.container();
     if (event instanceof AuditEvent.Seccomp) {
-      increment(SECCOMP, "seccomp profile audit lines", seccompSeries, who.and("syscall", enriched.syscall()), "syscall");
+      counter(SECCOMP, "seccomp profile audit lines", new Series(namespace, name, container, "syscall", enriched.syscall(), "", "")).increment();
     } else if (event instanceof AuditEvent.Selinux avc) {
-      increment(SELINUX, "SELinux AVC lines", selinuxSeries, who.and("scontext", avc.scontext(), "tcontext", avc.tcontext()),
-          "scontext", "tcontext");
+      counter(SELINUX, "SELinux AVC lines", new Series(namespace, name, container, "scontext", avc.scontext(), "tcontext", avc.tcontext()))
+          .increment();
     } else if (event instanceof AuditEvent.AppArmor apparmor) {
-      increment(APPARMOR, "AppArmor audit lines", appArmorSeries, who.and("profile", apparmor.profile(), "operation", apparmor.operation()),
-          "profile", "operation");
+      counter(APPARMOR, "AppArmor audit lines", new Series(namespace, name, container, "profile", apparmor.profile(), "operation",
+          apparmor.operation())).increment();
     }
   }
 
   public void malformed() {
-    Counter.builder(MALFORMED).description("Audit lines skipped as malformed").tag("node", node).register(registry).increment();
+    if (malformed == null) {
+      malformed = Counter.builder(MALFORMED).description("Audit lines skipped as malformed").tag("node", node).register(registry);
+    }
+    malformed.increment();
   }
 
-  private void increment(String name, String description, Set<Tags> series, Tags tags, String... kindLabels) {
-    Tags counted = tags;
-    if (!series.contains(tags)) {
-      if (series.size() >= maxSeries) {
-        counted = Tags.of("node", node, "namespace", "", "pod", "other", "container", "");
-        for (String label : kindLabels) {
-          counted = counted.and(label, "");
-        }
-      } else {
-        series.add(tags);
-      }
+  /** The counter of a label set, registered once; past {@code maxSeries} per name the "other" one. */
+  private Counter counter(String name, String description, Series series) {
+    Map<Series, Counter> known = counters.computeIfAbsent(name, n -> new HashMap<>());
+    Counter counter = known.get(series);
+    if (counter != null) {
+      return counter;
     }
-    Counter.builder(name).description(description).tags(counted).register(registry).increment();
+    Series registered = known.size() < maxSeries ? series : series.other();
+    counter = known.get(registered);
+    if (counter == null) {
+      Tags tags = Tags.of("node", node, "namespace", registered.namespace, "pod", registered.pod, "container", registered.container)
+          .and(registered.label1, registered.value1);
+      if (!registered.label2.isEmpty()) {
+        tags = tags.and(registered.label2, registered.value2);
+      }
+      counter = Counter.builder(name).description(description).tags(tags).register(registry);
+      known.put(registered, counter);
+    }
+    return counter;
+  }
+
+  /** One label set of an audit counter; a record, so looking its counter up costs no tag sorting. */
+  private record Series(String namespace, String pod, String container, String label1, String value1, String label2, String value2) {
+    Series other() {
+      return new Series("", "other", "", label1, "", label2, "");
+    }
   }
 }

@@ -17,6 +17,8 @@ import java.time.Instant;
  */
 public final class JsonLinesWriter implements EnrichedSink {
   private final JsonGenerator json;
+  private long lastSecond = Long.MIN_VALUE;
+  private String secondPrefix;
 
   public JsonLinesWriter(OutputStream out) throws IOException {
     this.json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
@@ -27,7 +29,7 @@ public final class JsonLinesWriter implements EnrichedSink {
   public void accept(EnrichedEvent enriched) throws IOException {
     AuditEvent event = enriched.event();
     json.writeStartObject();
-    json.writeStringField("time", Instant.ofEpochMilli(event.epochMillis()).toString());
+    json.writeStringField("time", time(event.epochMillis()));
     json.writeStringField("node", enriched.node());
     json.writeStringField("namespace", enriched.pod() == null ? "" : enriched.pod().namespace());
     json.writeStringField("pod", enriched.pod() == null ? "" : enriched.pod().pod());
@@ -72,6 +74,18 @@ public final class JsonLinesWriter implements EnrichedSink {
     }
     json.writeEndObject();
     json.writeRaw('\n');
+  }
+
+  /** ISO-8601 with milliseconds; the seconds part is formatted once per second of log. */
+  private String time(long epochMillis) {
+    long second = Math.floorDiv(epochMillis, 1000);
+    if (second != lastSecond) {
+      lastSecond = second;
+      String whole = Instant.ofEpochSecond(second).toString(); // 2023-11-14T22:13:20Z
+      secondPrefix = whole.substring(0, whole.length() - 1) + ".";
+    }
+    int millis = (int) Math.floorMod(epochMillis, 1000);
+    return secondPrefix + (char) ('0' + millis / 100) + (char) ('0' + millis / 10 % 10) + (char) ('0' + millis % 10) + 'Z';
   }
 
   @Override

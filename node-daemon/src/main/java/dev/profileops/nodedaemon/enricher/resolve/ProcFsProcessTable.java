@@ -21,8 +21,13 @@ public final class ProcFsProcessTable implements ProcessTable {
   @Override
   public OptionalLong startTime(long pid) {
     String stat;
+    Path file = proc.resolve(Long.toString(pid)).resolve("stat");
+    // most pids of old lines are gone: a stat(2) answers that without the cost of an exception
+    if (!file.toFile().exists()) {
+      return OptionalLong.empty();
+    }
     try {
-      stat = Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"));
+      stat = Files.readString(file);
     } catch (IOException e) {
       return OptionalLong.empty();
     }

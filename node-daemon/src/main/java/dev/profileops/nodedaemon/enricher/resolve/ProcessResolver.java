@@ -11,10 +11,12 @@ import java.util.function.LongSupplier;
  * pid → container id → pod container. Container ids are cached by pid and process start time (a
  * reused pid is another process), at most {@code maxEntries} (least recently used go first) for
  * {@code ttl}; within {@code recheck} of the last look an entry is trusted without reading
- * {@code /proc} again, so a burst of lines of one process costs one lookup. The pod is looked up on
+ * {@code /proc} again, so a burst of lines of one process costs one lookup (a pid found gone is
+ * remembered as gone for that long too). The pod is looked up on
  * every call until found (the informer may not have it yet). Not thread-safe: the reader's thread.
  */
 public final class ProcessResolver {
+  private static final long GONE = -1;
   private final ProcessTable processes;
   private final PodDirectory pods;
   private final LongSupplier nanos;
@@ -49,6 +51,13 @@ public final class ProcessResolver {
       cache.remove(pid);
       entry = null;
     }
+    if (entry != null && entry.startTime == GONE) {
+      if (now - entry.checkedAt <= recheckNanos) {
+        return ProcessResolution.EXITED;
+      }
+      cache.remove(pid);
+      entry = null;
+    }
     if (entry != null && now - entry.checkedAt > recheckNanos) {
       OptionalLong started = processes.startTime(pid);
       if (started.isPresent() && started.getAsLong() == entry.startTime) {
@@ -63,6 +72,8 @@ public final class ProcessResolver {
     if (entry == null) {
       OptionalLong started = processes.startTime(pid);
       if (started.isEmpty()) {
+        // remembered as gone for the recheck interval: a burst of lines of an exited process costs one look
+        cache.put(pid, new Entry(GONE, null, now));
         return ProcessResolution.EXITED;
       }
       String containerId = CgroupContainerId.find(processes.cgroups(pid)).orElse(null);
