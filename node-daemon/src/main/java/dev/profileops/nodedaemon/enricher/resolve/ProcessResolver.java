@@ -17,7 +17,10 @@ import java.util.function.LongSupplier;
  */
 public final class ProcessResolver {
   private static final long GONE = -1;
+  private static final int MAX_ANCESTORS = 8;
+
   private final ProcessTable processes;
+  private final ProcessAncestry ancestry;
   private final PodDirectory pods;
   private final LongSupplier nanos;
   private final int maxEntries;
@@ -26,6 +29,17 @@ public final class ProcessResolver {
   private final Map<Long, Entry> cache;
 
   public ProcessResolver(ProcessTable processes, PodDirectory pods, LongSupplier nanos, int maxEntries, Duration ttl, Duration recheck) {
+    this(processes, pods, ProcessAncestry.NONE, nanos, maxEntries, ttl, recheck);
+  }
+
+  /**
+   * With fork events: a process gone before its lookup is taken to be in its nearest known ancestor's
+   * container (a process stays in its parent's cgroup unless moved, which runtimes do only to their
+   * own helpers).
+   */
+  public ProcessResolver(ProcessTable processes, PodDirectory pods, ProcessAncestry ancestry, LongSupplier nanos, int maxEntries,
+      Duration ttl, Duration recheck) {
+    this.ancestry = ancestry;
     this.processes = processes;
     this.pods = pods;
     this.nanos = nanos;
@@ -41,10 +55,30 @@ public final class ProcessResolver {
   }
 
   public static ProcessResolver withDefaults(ProcessTable processes, PodDirectory pods) {
-    return new ProcessResolver(processes, pods, System::nanoTime, 8192, Duration.ofMinutes(1), Duration.ofMillis(500));
+    return withDefaults(processes, pods, ProcessAncestry.NONE);
+  }
+
+  public static ProcessResolver withDefaults(ProcessTable processes, PodDirectory pods, ProcessAncestry ancestry) {
+    return new ProcessResolver(processes, pods, ancestry, System::nanoTime, 8192, Duration.ofMinutes(1), Duration.ofMillis(500));
   }
 
   public ProcessResolution resolve(long pid) {
+    ProcessResolution resolution = resolveOwn(pid);
+    long ancestor = pid;
+    for (int depth = 0; resolution.exited() && depth < MAX_ANCESTORS; depth++) {
+      ancestor = ancestry.parent(ancestor);
+      if (ancestor <= 0) {
+        break;
+      }
+      ProcessResolution parent = resolveOwn(ancestor);
+      if (!parent.exited()) {
+        return parent.containerId() == null ? ProcessResolution.EXITED : parent;
+      }
+    }
+    return resolution;
+  }
+
+  private ProcessResolution resolveOwn(long pid) {
     long now = nanos.getAsLong();
     Entry entry = cache.get(pid);
     if (entry != null && now - entry.resolvedAt > ttlNanos) {

@@ -73,6 +73,22 @@ class ProcessResolverTest {
     assertThat(resolver.resolve(42).exited()).as("evicted, then gone").isTrue();
   }
 
+  @Test
+  void aProcessGoneBeforeItsLookupIsInItsNearestLiveAncestorsContainer() throws IOException {
+    ProcessAncestry ancestry = new ProcessAncestry(100);
+    ProcessResolver withForks = new ProcessResolver(new ProcFsProcessTable(proc), id -> Optional.ofNullable(pods.get(id)), ancestry,
+        clock::get, 10, Duration.ofSeconds(60), Duration.ofSeconds(1));
+    process(10, 1, "0::/kubepods.slice/cri-containerd-" + A + ".scope");
+    ancestry.forked(10, 11); // sh forks a subshell, which forks mkdir; both gone
+    ancestry.forked(11, 12);
+    ancestry.forked(1, 20); // a host process's child
+    process(1, 1, "0::/init.scope");
+
+    assertThat(withForks.resolve(12)).isEqualTo(new ProcessResolution(false, A, null));
+    assertThat(withForks.resolve(20)).isEqualTo(new ProcessResolution(true, null, null));
+    assertThat(withForks.resolve(30)).as("no fork seen").isEqualTo(new ProcessResolution(true, null, null));
+  }
+
   private void process(long pid, long startTime, String cgroup) throws IOException {
     Path dir = Files.createDirectories(proc.resolve(Long.toString(pid)));
     StringBuilder stat = new StringBuilder(pid + " (my (odd) comm) S");
