@@ -118,8 +118,8 @@ public final class LogEnricherBenchmark {
   /**
    * auditd-format lines: 70% SECCOMP, per 10% one SELinux event of AVC, SYSCALL, PROCTITLE and EOE
    * (4 lines), 8% AppArmor, the rest records the enricher skips (USER_START). Pids are drawn from
-   * {@code pids} distinct values above the host's pid range so /proc lookups miss like for exited
-   * processes.
+   * {@code pids} distinct values from 100,000 up, none running here (pid_max is 32768 to 4194304): /proc
+   * lookups miss as for processes that exited before their lines were read (the costly case).
    */
   private static long generate(Path log, int lines, int pids) throws IOException {
     SplittableRandom random = new SplittableRandom(42);
@@ -131,7 +131,7 @@ public final class LogEnricherBenchmark {
       int written = 0;
       int pidIndex = 0;
       while (written < lines) {
-        long pid = 5_000_000L + (pidIndex++ % pids);
+        long pid = 100_000L + (pidIndex++ % pids);
         String stamp = "audit(" + (millis / 1000) + "." + String.format(Locale.ROOT, "%03d", millis % 1000) + ":" + serial + "): ";
         int kind = random.nextInt(100);
         String exe = exes[random.nextInt(exes.length)];

@@ -10,6 +10,8 @@ import dev.profileops.nodedaemon.recording.RecordedProfileWriter;
 import dev.profileops.recorder.bpf.RecordingToProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import dev.profileops.nodedaemon.enricher.source.SourceKind;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +35,15 @@ final class NodeDaemonCommand implements Callable<Integer> {
       description = "Record the containers of ProfileRecordings with recorder: Bpf on this node (default: $ENABLE_BPF_RECORDER or false)")
   boolean bpfRecorder;
 
+  @Option(names = "--log-enricher", defaultValue = "${env:ENABLE_LOG_ENRICHER:-false}",
+      description = "Read this node's seccomp, SELinux and AppArmor audit lines, print them as JSON with their pod,"
+          + " and record ProfileRecordings with recorder: Logs (default: $ENABLE_LOG_ENRICHER or false)")
+  boolean logEnricher;
+
+  @Option(names = "--log-enricher-source", defaultValue = "${env:LOG_ENRICHER_SOURCE:-auto}", converter = EnrichCommand.SourceConverter.class,
+      description = "auto, auditd, kmsg or syslog (default: $LOG_ENRICHER_SOURCE or auto)")
+  SourceKind logEnricherSource;
+
   @Override
   public Integer call() throws InterruptedException {
     if (nodeName == null || nodeName.isBlank()) {
@@ -53,8 +64,22 @@ final class NodeDaemonCommand implements Callable<Integer> {
           ProcContainerLocator.system(), new RecordingToProfile(syscalls), new RecordedProfileWriter(client, nodeName),
           Clock.systemUTC()));
     }
+    NodeLogEnricher enricher = null;
+    if (logEnricher) {
+      try {
+        enricher = NodeLogEnricher.start(client, nodeName, logEnricherSource, syscalls, dir);
+        daemon.enableLogRecording(enricher.recording());
+      } catch (IOException e) {
+        // Said at start; the daemon goes on installing profiles either way.
+        System.err.println("log enricher: cannot run here: " + e.getMessage());
+      }
+    }
+    NodeLogEnricher startedEnricher = enricher;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (startedEnricher != null) {
+        startedEnricher.close();
+      }
       daemon.close();
       client.close();
       stopped.countDown();

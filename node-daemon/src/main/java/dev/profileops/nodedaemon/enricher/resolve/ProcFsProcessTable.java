@@ -9,9 +9,11 @@ import java.util.OptionalLong;
 /** {@link ProcessTable} on a {@code /proc} file system (the host's, or a copy of its layout). */
 public final class ProcFsProcessTable implements ProcessTable {
   private final Path proc;
+  private final String procPrefix;
 
   public ProcFsProcessTable(Path proc) {
     this.proc = proc;
+    this.procPrefix = proc + "/";
   }
 
   public static ProcFsProcessTable system() {
@@ -21,13 +23,13 @@ public final class ProcFsProcessTable implements ProcessTable {
   @Override
   public OptionalLong startTime(long pid) {
     String stat;
-    Path file = proc.resolve(Long.toString(pid)).resolve("stat");
+    String file = procPrefix + pid + "/stat";
     // most pids of old lines are gone: a stat(2) answers that without the cost of an exception
-    if (!file.toFile().exists()) {
+    if (!new java.io.File(file).exists()) {
       return OptionalLong.empty();
     }
     try {
-      stat = Files.readString(file);
+      stat = Files.readString(Path.of(file));
     } catch (IOException e) {
       return OptionalLong.empty();
     }
