@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * here), the enricher reads {@code /dev/kmsg} and names the pod of a pod object in the mock API
  * server whose containerID is the runc container's id. The logging process is the container's shell
  * (cd and umask are shell builtins), alive while the enricher looks it up. The kernel rate-limits
- * audit printing machine-wide, so the test logs just these two. Needs root and runc.
+ * audit printing machine-wide (10 lines per 5 s): the test lifts that while it runs
+ * ({@link PrintkRateLimit}) and logs just these two. Needs root and runc.
  */
 @EnableKubernetesMockClient(crud = true)
 class KernelLogOnRuncTest {
@@ -57,6 +58,7 @@ class KernelLogOnRuncTest {
     table = SyscallTables.system();
     Prerequisites.require(table.available() ? Optional.empty() : Optional.of("libseccomp is missing: " + table.version()));
     Prerequisites.require(Files.isReadable(Path.of("/dev/kmsg")) ? Optional.empty() : Optional.of("/dev/kmsg is not readable"));
+    Prerequisites.require(PrintkRateLimit.unavailableReason());
     containers = RuncContainer.create();
   }
 
@@ -91,7 +93,7 @@ class KernelLogOnRuncTest {
       }
     }, "enricher");
     reader.start();
-    try {
+    try (PrintkRateLimit lifted = PrintkRateLimit.lift()) {
       RuncContainer.Result result = containers.runObserved("enriched", logging("chdir", "umask"), pid -> {
         containerId.set(cgroupLeaf(pid));
         client.resource(new PodBuilder()

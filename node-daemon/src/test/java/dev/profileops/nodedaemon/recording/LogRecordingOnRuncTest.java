@@ -20,6 +20,7 @@ import dev.profileops.host.seccomp.SyscallTables;
 import dev.profileops.nodedaemon.MockCrds;
 import dev.profileops.nodedaemon.NodeDaemon;
 import dev.profileops.nodedaemon.enricher.EnricherMetrics;
+import dev.profileops.nodedaemon.enricher.PrintkRateLimit;
 import dev.profileops.nodedaemon.enricher.LogEnricher;
 import dev.profileops.nodedaemon.enricher.resolve.NodePodDirectory;
 import dev.profileops.nodedaemon.enricher.resolve.ProcessAncestry;
@@ -67,7 +68,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LogRecordingOnRuncTest {
   private static final String NODE = "node-a";
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Path RATELIMIT = Path.of("/proc/sys/kernel/printk_ratelimit");
   /** The shell stays a moment, as a container's main process does: its children's lines are traced to it. */
   private static final String[] SCRIPT = {"mkdir -p /tmp/work", "echo recorded > /tmp/work/file", "cat /tmp/work/file", "sleep 1"};
 
@@ -82,7 +82,7 @@ class LogRecordingOnRuncTest {
   private NodePodDirectory pods;
   private LogEnricher enricher;
   private Thread reader;
-  private String ratelimit;
+  private PrintkRateLimit ratelimit;
   private ProcessForks forks;
 
   @BeforeAll
@@ -90,14 +90,13 @@ class LogRecordingOnRuncTest {
     RuncContainer.assumeAvailable();
     table = SyscallTables.system();
     Prerequisites.require(table.available() ? Optional.empty() : Optional.of("libseccomp is missing: " + table.version()));
-    Prerequisites.require(Files.isWritable(RATELIMIT) ? Optional.empty() : Optional.of(RATELIMIT + " is not writable"));
+    Prerequisites.require(PrintkRateLimit.unavailableReason());
     containers = RuncContainer.create().withApplets("chmod");
   }
 
   @BeforeEach
   void start() throws Exception {
-    ratelimit = Files.readString(RATELIMIT).strip();
-    Files.writeString(RATELIMIT, "0\n");
+    ratelimit = PrintkRateLimit.lift();
     client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SeccompProfile.class)).create();
     client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
     client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(ProfileRecording.class)).create();
@@ -134,7 +133,7 @@ class LogRecordingOnRuncTest {
       pods.close();
       forks.close();
     } finally {
-      Files.writeString(RATELIMIT, ratelimit + "\n");
+      ratelimit.close();
     }
   }
 
