@@ -33,6 +33,7 @@ public final class FollowedFile implements LineSource {
   private final LineBuilder retiredLine = new LineBuilder(AuditLineParser.MAX_LINE_LENGTH + 1);
   private long retiredLineNumber;
   private int retiredPolls;
+  private boolean linesRead;
 
   public FollowedFile(Path path, boolean fromStart) {
     this.path = path;
@@ -41,7 +42,7 @@ public final class FollowedFile implements LineSource {
 
   @Override
   public boolean poll(LineSink sink) throws IOException {
-    boolean read = false;
+    linesRead = false;
     if (retired != null) {
       retiredLineNumber = drain(retired, retiredLine, retiredLineNumber, path + ".rotated", sink);
       if (++retiredPolls >= RETIRED_POLLS) {
@@ -51,7 +52,6 @@ public final class FollowedFile implements LineSource {
     if (current == null && !open()) {
       return false;
     }
-    long before = lineNumber;
     lineNumber = drain(current, line, lineNumber, path.toString(), sink);
     BasicFileAttributes now = attributes();
     if (now != null && !Objects.equals(now.fileKey(), currentKey)) {
@@ -73,7 +73,7 @@ public final class FollowedFile implements LineSource {
       lineNumber = 0;
       lineNumber = drain(current, line, lineNumber, path.toString(), sink);
     }
-    return read || lineNumber != before;
+    return linesRead;
   }
 
   private boolean open() throws IOException {
@@ -125,6 +125,7 @@ public final class FollowedFile implements LineSource {
             n++;
           }
           sink.accept(partial.take(), n >= 0 ? name + ":" + n : name);
+          linesRead = true;
         } else {
           partial.append(bytes[i]);
         }
@@ -138,6 +139,7 @@ public final class FollowedFile implements LineSource {
       retired = null;
       if (!retiredLine.isEmpty()) {
         sink.accept(retiredLine.take(), path + ".rotated:end");
+        linesRead = true;
       }
     }
   }
