@@ -5,6 +5,7 @@ import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
 import dev.profileops.nodedaemon.NodeDaemon;
 import dev.profileops.nodedaemon.SecurityModules;
+import dev.profileops.nodedaemon.enricher.source.SourceKind;
 import dev.profileops.nodedaemon.recording.BpfRecordingReconciler;
 import dev.profileops.nodedaemon.recording.ProcContainerLocator;
 import dev.profileops.nodedaemon.recording.RecordedProfileWriter;
@@ -17,8 +18,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -41,6 +42,15 @@ final class NodeDaemonCommand implements Callable<Integer> {
   @Option(names = "--health-port", defaultValue = "8081", description = "Port for /healthz and /readyz (0: none)")
   int healthPort;
 
+  @Option(names = "--log-enricher", defaultValue = "${env:ENABLE_LOG_ENRICHER:-false}",
+      description = "Read this node's seccomp, SELinux and AppArmor audit lines, print them as JSON with their pod,"
+          + " and record ProfileRecordings with recorder: Logs (default: $ENABLE_LOG_ENRICHER or false)")
+  boolean logEnricher;
+
+  @Option(names = "--log-enricher-source", defaultValue = "${env:LOG_ENRICHER_SOURCE:-auto}", converter = EnrichCommand.SourceConverter.class,
+      description = "auto, auditd, kmsg or syslog (default: $LOG_ENRICHER_SOURCE or auto)")
+  SourceKind logEnricherSource;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     if (nodeName == null || nodeName.isBlank()) {
@@ -60,10 +70,24 @@ final class NodeDaemonCommand implements Callable<Integer> {
           ProcContainerLocator.system(), new RecordingToProfile(syscalls), new RecordedProfileWriter(client, nodeName),
           Clock.systemUTC()));
     }
+    NodeLogEnricher enricher = null;
+    if (logEnricher) {
+      try {
+        enricher = NodeLogEnricher.start(client, nodeName, logEnricherSource, syscalls, dir);
+        daemon.enableLogRecording(enricher.recording());
+      } catch (IOException e) {
+        // Said at start; the daemon goes on installing profiles either way.
+        System.err.println("log enricher: cannot run here: " + e.getMessage());
+      }
+    }
+    NodeLogEnricher startedEnricher = enricher;
     // Up before the profiles are installed: the startup probe gets "not ready" rather than a refused connection.
     HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort), readiness(daemon)) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (startedEnricher != null) {
+        startedEnricher.close();
+      }
       if (health != null) {
         health.close();
       }

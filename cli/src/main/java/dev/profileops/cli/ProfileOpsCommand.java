@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "profileops", mixinStandardHelpOptions = true, version = "profileops 0.1.0",
     description = "GitOps for seccomp, SELinux and AppArmor profiles (the Security Profiles Operator API).",
     subcommands = {DemoCommand.class, ValidateCommand.class, RenderCommand.class, SyncCommand.class, ClusterSyncCommand.class,
-        NodeDaemonCommand.class, ControllerCommand.class, RecordCommand.class, CommandLine.HelpCommand.class})
+        NodeDaemonCommand.class, ControllerCommand.class, RecordCommand.class, EnrichCommand.class, CommandLine.HelpCommand.class})
 public final class ProfileOpsCommand implements Runnable {
 
   @CommandLine.Spec

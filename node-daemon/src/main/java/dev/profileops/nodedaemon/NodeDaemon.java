@@ -5,6 +5,7 @@ import dev.profileops.nodedaemon.apparmor.AppArmorProfileReconciler;
 import dev.profileops.nodedaemon.config.DaemonConfigs;
 import dev.profileops.nodedaemon.config.SeccompPolicy;
 import dev.profileops.nodedaemon.recording.BpfRecordingReconciler;
+import dev.profileops.nodedaemon.recording.LogRecordingReconciler;
 import dev.profileops.nodedaemon.seccomp.SeccompFileGuard;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileInstaller;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileReconciler;
@@ -161,6 +162,20 @@ public final class NodeDaemon implements AutoCloseable {
     }
     operator.register(recording, c -> c.withFinalizer(finalizer));
     this.recording = recording;
+  }
+
+  /**
+   * Records the containers of ProfileRecordings ({@code recorder: Logs}, seccomp) on this node from the
+   * kernel's log lines, which the node's log enricher must feed into the reconciler's
+   * {@link dev.profileops.nodedaemon.recording.LoggedSyscalls}. Call before {@link #start}. Its own
+   * finalizer, {@code <node>.recording.profileops.dev/logs-published}, so the BPF path is not held up.
+   */
+  public void enableLogRecording(LogRecordingReconciler logRecording) {
+    String finalizer = nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/logs-published";
+    if (!HasMetadata.validateFinalizer(finalizer)) {
+      throw new IllegalArgumentException("node name " + nodeName + " does not make a valid finalizer: " + finalizer);
+    }
+    operator.register(logRecording, c -> c.withFinalizer(finalizer));
   }
 
   /** {@code KUBELET_DIR} from the environment, else {@code /var/lib/kubelet}. */

@@ -132,19 +132,27 @@ class SelinuxAndAppArmorNodeDaemonTest {
   }
 
   @Test
-  void theGatesComeFromTheSpodObject() {
+  void theGatesComeFromTheSpodObjectInTheDaemonsNamespace() {
     try (FeatureGates gates = FeatureGates.fromCluster(client)) {
       assertThat(gates.selinuxEnabled()).isFalse();
-      SecurityProfilesOperatorDaemon spod = new SecurityProfilesOperatorDaemon();
-      spod.setMetadata(new ObjectMetaBuilder().withName("spod").withNamespace("security-profiles-operator").build());
-      spod.setSpec(new DaemonSpec());
-      spod.getSpec().setSelinux(new DaemonSpec.Selinux());
-      spod.getSpec().getSelinux().setEnable(true);
-      client.resource(spod).create();
+      // Someone else's namespace: not the daemon's config.
+      client.resource(spodWithSelinux("elsewhere")).create();
+      client.resource(spodWithSelinux(client.getNamespace())).create();
 
       await().atMost(WAIT).until(gates::selinuxEnabled);
       assertThat(gates.appArmorEnabled()).isFalse();
+      client.resources(SecurityProfilesOperatorDaemon.class).inNamespace(client.getNamespace()).withName("spod").delete();
+      await().atMost(WAIT).until(() -> !gates.selinuxEnabled());
     }
+  }
+
+  private static SecurityProfilesOperatorDaemon spodWithSelinux(String namespace) {
+    SecurityProfilesOperatorDaemon spod = new SecurityProfilesOperatorDaemon();
+    spod.setMetadata(new ObjectMetaBuilder().withName("spod").withNamespace(namespace).build());
+    spod.setSpec(new DaemonSpec());
+    spod.getSpec().setSelinux(new DaemonSpec.Selinux());
+    spod.getSpec().getSelinux().setEnable(true);
+    return spod;
   }
 
   @Test

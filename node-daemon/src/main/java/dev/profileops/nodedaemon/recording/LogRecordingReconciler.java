@@ -1,0 +1,192 @@
+package dev.profileops.nodedaemon.recording;
+
+import dev.profileops.api.common.ProfileKind;
+import dev.profileops.api.recording.ProfileRecording;
+import dev.profileops.api.recording.ProfileRecordingSpec;
+import dev.profileops.api.recording.RecorderType;
+import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records from the kernel's seccomp log lines ({@code recorder: Logs}, {@code kind: SeccompProfile}):
+ * the selected pods run under the log-everything profile this daemon installs
+ * ({@value #TRACE_PROFILE_FILE} under the kubelet's seccomp directory, default action
+ * {@code SCMP_ACT_LOG}), the node's log enricher feeds {@link LoggedSyscalls} with their lines, and
+ * when a container exits, its pod goes or the recording is deleted, its syscalls are published as a
+ * SeccompProfile exactly like the BPF path ({@link RecordedProfileWriter}); the recorder's publish
+ * reconciler then merges and proposes it. Lines lag the exit a little (the log is read every
+ * {@link #LOG_GRACE} or so), so publishing waits that long after the container ended.
+ */
+public final class LogRecordingReconciler implements Reconciler<ProfileRecording>, Cleaner<ProfileRecording> {
+  /** The file pods reference as {@code localhostProfile: operator/profileops-log-recording.json}. */
+  public static final String TRACE_PROFILE_FILE = "operator/profileops-log-recording.json";
+  public static final Duration LOG_GRACE = Duration.ofSeconds(2);
+  static final String TRACE_PROFILE = "{\"defaultAction\":\"SCMP_ACT_LOG\"}\n";
+
+  private static final Logger log = LoggerFactory.getLogger(LogRecordingReconciler.class);
+
+  private final String nodeName;
+  private final LoggedSyscalls logged;
+  private final RecordedProfileWriter writer;
+  private final String nativeArch;
+  private final Clock clock;
+  private final Map<RecordedContainer.Key, RecordedContainer> recording = new ConcurrentHashMap<>();
+  private final Map<RecordedContainer.Key, Instant> ended = new ConcurrentHashMap<>();
+  private volatile InformerEventSource<Pod, ProfileRecording> pods;
+  private boolean fieldSelector = true;
+
+  public LogRecordingReconciler(String nodeName, LoggedSyscalls logged, RecordedProfileWriter writer, String nativeArch, Clock clock) {
+    this.nodeName = nodeName;
+    this.logged = logged;
+    this.writer = writer;
+    this.nativeArch = nativeArch;
+    this.clock = clock;
+  }
+
+  /** As {@link BpfRecordingReconciler#withoutFieldSelector()}. */
+  public LogRecordingReconciler withoutFieldSelector() {
+    this.fieldSelector = false;
+    return this;
+  }
+
+  /** Writes the log-everything profile under {@code <kubeletDir>/seccomp}; returns its path. */
+  public static Path installTraceProfile(Path kubeletDir) throws IOException {
+    Path file = kubeletDir.resolve("seccomp").resolve(TRACE_PROFILE_FILE);
+    Files.createDirectories(file.getParent());
+    Path temporary = Files.createTempFile(file.getParent(), ".profileops-log-recording", ".tmp");
+    Files.writeString(temporary, TRACE_PROFILE);
+    return Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  public Set<RecordedContainer> recordedContainers() {
+    return Set.copyOf(recording.values());
+  }
+
+  @Override
+  public List<EventSource<?, ProfileRecording>> prepareEventSources(EventSourceContext<ProfileRecording> context) {
+    var recordings = context.getPrimaryCache();
+    var configuration = InformerEventSourceConfiguration.from(Pod.class, ProfileRecording.class)
+        .withName("pods-on-node-logs")
+        .withGenericFilter(this::onThisNode)
+        .withSecondaryToPrimaryMapper(pod -> recordings.list(pod.getMetadata().getNamespace())
+            .filter(r -> BpfRecordingReconciler.selects(r, pod))
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet()));
+    if (fieldSelector) {
+      configuration.withFieldSelector(new FieldSelector(new FieldSelector.Field("spec.nodeName", nodeName)));
+    }
+    pods = new InformerEventSource<>(configuration.build(), context);
+    return List.of(pods);
+  }
+
+  @Override
+  public UpdateControl<ProfileRecording> reconcile(ProfileRecording profileRecording, Context<ProfileRecording> context) {
+    if (!isLogSeccompRecording(profileRecording.getSpec())) {
+      return UpdateControl.noUpdate();
+    }
+    String namespace = profileRecording.getMetadata().getNamespace();
+    String name = profileRecording.getMetadata().getName();
+    Instant now = clock.instant();
+    Set<RecordedContainer.Key> running = new HashSet<>();
+    for (Pod pod : pods.list(namespace, pod -> onThisNode(pod) && BpfRecordingReconciler.selects(profileRecording, pod)).toList()) {
+      List<ContainerStatus> statuses = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+          ? List.of() : pod.getStatus().getContainerStatuses();
+      for (ContainerStatus status : statuses) {
+        String id = RecordedContainer.runtimeId(status.getContainerID());
+        List<String> only = profileRecording.getSpec().getContainers();
+        if (id == null || (only != null && !only.isEmpty() && !only.contains(status.getName()))
+            || status.getState() == null || status.getState().getRunning() == null) {
+          continue;
+        }
+        var key = new RecordedContainer.Key(namespace, name, pod.getMetadata().getUid(), status.getName(), id);
+        running.add(key);
+        if (!recording.containsKey(key)) {
+          logged.track(id);
+          recording.put(key, new RecordedContainer(namespace, name, pod.getMetadata().getName(), pod.getMetadata().getUid(),
+              status.getName(), id, 0, 0, now));
+          log.info("Recording container {} of pod {}/{} for {} from the kernel's seccomp log lines", status.getName(), namespace,
+              pod.getMetadata().getName(), name);
+        }
+      }
+    }
+    boolean waiting = false;
+    for (RecordedContainer.Key key : recording.keySet().stream()
+        .filter(key -> key.recordingNamespace().equals(namespace) && key.recording().equals(name) && !running.contains(key))
+        .toList()) {
+      Instant end = ended.computeIfAbsent(key, k -> now);
+      if (now.isBefore(end.plus(LOG_GRACE))) {
+        waiting = true; // its last lines may still be on their way through the log
+      } else {
+        publish(profileRecording, key, now);
+      }
+    }
+    return waiting ? UpdateControl.<ProfileRecording>noUpdate().rescheduleAfter(LOG_GRACE) : UpdateControl.noUpdate();
+  }
+
+  @Override
+  public DeleteControl cleanup(ProfileRecording profileRecording, Context<ProfileRecording> context) {
+    String namespace = profileRecording.getMetadata().getNamespace();
+    String name = profileRecording.getMetadata().getName();
+    recording.keySet().stream()
+        .filter(key -> key.recordingNamespace().equals(namespace) && key.recording().equals(name))
+        .toList()
+        .forEach(key -> publish(profileRecording, key, clock.instant()));
+    return DeleteControl.defaultDelete();
+  }
+
+  private void publish(ProfileRecording profileRecording, RecordedContainer.Key key, Instant now) {
+    RecordedContainer container = recording.get(key);
+    if (container == null) {
+      return;
+    }
+    LoggedSyscalls.Seen seen = logged.take(key.containerId()).orElse(null);
+    if (seen == null || seen.syscalls().isEmpty()) {
+      log.warn("No seccomp log lines came for container {} of pod {}/{} (does it run under {}?)", key.container(),
+          key.recordingNamespace(), container.pod(), TRACE_PROFILE_FILE);
+    } else {
+      String arch = seen.arch().isEmpty() ? nativeArch : seen.arch();
+      SeccompProfile profile = RecordedSeccompProfile.build(key.recording(), key.container(), arch, seen.syscalls());
+      var written = writer.write(profileRecording, container, profile, now);
+      log.info("Recorded {} syscalls of container {} of pod {}/{} from log lines as SeccompProfile {}", seen.syscalls().size(),
+          key.container(), key.recordingNamespace(), container.pod(), written.getMetadata().getName());
+    }
+    recording.remove(key);
+    ended.remove(key);
+  }
+
+  static boolean isLogSeccompRecording(ProfileRecordingSpec spec) {
+    return spec != null && spec.getRecorder() == RecorderType.Logs && spec.getKind() == ProfileKind.SeccompProfile;
+  }
+
+  private boolean onThisNode(Pod pod) {
+    return pod.getSpec() != null && nodeName.equals(pod.getSpec().getNodeName());
+  }
+}
