@@ -7,9 +7,9 @@ import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.common.ProfileStatus;
 import dev.profileops.nodedaemon.FeatureGates;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
-import dev.profileops.nodedaemon.status.UnsettledRecheck;
 import dev.profileops.nodedaemon.status.ReadyCondition;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import dev.profileops.nodedaemon.status.StatusControl;
+import dev.profileops.nodedaemon.status.UnsettledRecheck;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -17,7 +17,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,19 +64,7 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
     List<Condition> conditions = profile.getStatus() == null ? List.of() : profile.getStatus().getConditions();
     status.setConditions(ReadyCondition.apply(conditions, summary.state(), summary.message(), clock.instant()));
     handled.add(name);
-    UpdateControl<AppArmorProfile> control;
-    if (Serialization.asJson(status).equals(Serialization.asJson(profile.getStatus()))) {
-      control = UpdateControl.noUpdate();
-    } else {
-      profile.setStatus(status);
-      control = UpdateControl.patchStatus(profile);
-    }
-    boolean settled = outcome.state() != ProfileState.Error && summary.state() == outcome.state();
-    if (settled) {
-      unsettled.settled(name);
-      return control;
-    }
-    return control.rescheduleAfter(unsettled.next(name));
+    return StatusControl.of(profile, status, outcome.state(), summary, unsettled);
   }
 
   @Override

@@ -3,22 +3,21 @@ package dev.profileops.nodedaemon.seccomp;
 import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.ProfileState;
+import dev.profileops.api.daemon.SecurityProfilesOperatorDaemon;
 import dev.profileops.api.seccomp.BaseProfileResolver;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.api.seccomp.SeccompProfileStatus;
-import dev.profileops.nodedaemon.status.NodeStatusWriter;
-import dev.profileops.nodedaemon.status.ReadyCondition;
-import dev.profileops.nodedaemon.status.UnsettledRecheck;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import dev.profileops.api.daemon.SecurityProfilesOperatorDaemon;
 import dev.profileops.nodedaemon.config.DaemonConfigs;
 import dev.profileops.nodedaemon.config.SeccompPolicy;
 import dev.profileops.nodedaemon.inuse.InUseProtection;
+import dev.profileops.nodedaemon.status.NodeStatusWriter;
+import dev.profileops.nodedaemon.status.ReadyCondition;
+import dev.profileops.nodedaemon.status.StatusControl;
+import dev.profileops.nodedaemon.status.UnsettledRecheck;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -26,15 +25,14 @@ import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,19 +177,7 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
     SeccompProfileStatus status = statusFor(profile, summary, outcome);
     handled.add(name);
 
-    UpdateControl<SeccompProfile> control;
-    if (Serialization.asJson(status).equals(Serialization.asJson(profile.getStatus()))) {
-      control = UpdateControl.noUpdate();
-    } else {
-      profile.setStatus(status);
-      control = UpdateControl.patchStatus(profile);
-    }
-    boolean settled = outcome.state() != ProfileState.Error && summary.state() == outcome.state();
-    if (settled) {
-      unsettled.settled(name);
-      return control;
-    }
-    return control.rescheduleAfter(unsettled.next(name));
+    return StatusControl.of(profile, status, outcome.state(), summary, unsettled);
   }
 
   @Override

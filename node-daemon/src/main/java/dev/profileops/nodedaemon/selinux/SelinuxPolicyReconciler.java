@@ -8,10 +8,10 @@ import dev.profileops.api.selinux.SelinuxPolicyRules;
 import dev.profileops.api.selinux.SelinuxProfileStatus;
 import dev.profileops.nodedaemon.FeatureGates;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
-import dev.profileops.nodedaemon.status.UnsettledRecheck;
 import dev.profileops.nodedaemon.status.ReadyCondition;
+import dev.profileops.nodedaemon.status.StatusControl;
+import dev.profileops.nodedaemon.status.UnsettledRecheck;
 import io.fabric8.kubernetes.client.CustomResource;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -19,7 +19,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,19 +72,7 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
     List<Condition> conditions = profile.getStatus() == null ? List.of() : profile.getStatus().getConditions();
     status.setConditions(ReadyCondition.apply(conditions, summary.state(), summary.message(), clock.instant()));
     handled.add(name);
-    UpdateControl<R> control;
-    if (Serialization.asJson(status).equals(Serialization.asJson(profile.getStatus()))) {
-      control = UpdateControl.noUpdate();
-    } else {
-      profile.setStatus(status);
-      control = UpdateControl.patchStatus(profile);
-    }
-    boolean settled = outcome.state() != ProfileState.Error && summary.state() == outcome.state();
-    if (settled) {
-      unsettled.settled(name);
-      return control;
-    }
-    return control.rescheduleAfter(unsettled.next(name));
+    return StatusControl.of(profile, status, outcome.state(), summary, unsettled);
   }
 
   @Override
