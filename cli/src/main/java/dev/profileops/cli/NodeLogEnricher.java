@@ -16,8 +16,10 @@ import dev.profileops.nodedaemon.enricher.source.LineSource;
 import dev.profileops.nodedaemon.enricher.source.SourceDetector;
 import dev.profileops.nodedaemon.enricher.source.SourceKind;
 import dev.profileops.nodedaemon.recording.LogRecordingReconciler;
+import dev.profileops.nodedaemon.recording.LoggedAvcs;
 import dev.profileops.nodedaemon.recording.LoggedSyscalls;
 import dev.profileops.nodedaemon.recording.RecordedProfileWriter;
+import dev.profileops.nodedaemon.recording.RecordingNamespaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -56,12 +58,14 @@ final class NodeLogEnricher implements AutoCloseable {
     ProcessForks forks = NetlinkProcessForks.start(ancestry);
     NodePodDirectory pods = NodePodDirectory.start(client, node);
     LoggedSyscalls logged = new LoggedSyscalls();
+    LoggedAvcs avcs = new LoggedAvcs();
     LogEnricher enricher = new LogEnricher(lines, ProcessResolver.withDefaults(ProcFsProcessTable.system(), pods, ancestry),
-        new SyscallNames(syscalls), node, EnrichedSinks.all(new JsonLinesWriter(System.out), logged),
+        new SyscallNames(syscalls), node, EnrichedSinks.all(new JsonLinesWriter(System.out), logged, avcs),
         new EnricherMetrics(metrics, node, 2000), System::nanoTime, true, 10_000, Duration.ofSeconds(10));
     System.err.println("log enricher: reading " + lines.describe() + (forks.available() ? ", with fork events"
         : ", without fork events (" + forks.reason() + "): lines of processes gone before they are read have no pod"));
-    LogRecordingReconciler recording = new LogRecordingReconciler(node, logged, new RecordedProfileWriter(client, node),
+    LogRecordingReconciler recording = new LogRecordingReconciler(node, logged, avcs, RecordingNamespaces.labelled(client),
+        new RecordedProfileWriter(client, node),
         syscalls.nativeArchitecture(), Clock.systemUTC());
     NodeLogEnricher started = new NodeLogEnricher(enricher, pods, forks, recording);
     started.thread.start();
