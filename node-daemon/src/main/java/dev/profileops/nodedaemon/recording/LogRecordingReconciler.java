@@ -5,6 +5,7 @@ import dev.profileops.api.recording.ProfileRecording;
 import dev.profileops.api.recording.ProfileRecordingSpec;
 import dev.profileops.api.recording.RecorderType;
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.recorder.bpf.RuntimeHandover;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -30,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -208,10 +210,14 @@ public final class LogRecordingReconciler implements Reconciler<ProfileRecording
           key.recordingNamespace(), container.pod(), TRACE_PROFILE_FILE);
     } else {
       String arch = seen.arch().isEmpty() ? nativeArch : seen.arch();
-      SeccompProfile profile = RecordedSeccompProfile.build(key.recording(), key.container(), arch, seen.syscalls());
+      // One run's lines hold the runtime's handover syscalls it happened to make (Go's scheduler varies
+      // from run to run: a futex wake missed once kills runc's init under the profile the next time).
+      Set<String> syscalls = new TreeSet<>(seen.syscalls());
+      syscalls.addAll(RuntimeHandover.SYSCALLS);
+      SeccompProfile profile = RecordedSeccompProfile.build(key.recording(), key.container(), arch, syscalls);
       var written = writer.write(profileRecording, container, profile, now);
-      log.info("Recorded {} syscalls of container {} of pod {}/{} from log lines as SeccompProfile {}", seen.syscalls().size(),
-          key.container(), key.recordingNamespace(), container.pod(), written.getMetadata().getName());
+      log.info("Recorded {} syscalls (with the runtime handover set) of container {} of pod {}/{} from log lines as SeccompProfile {}",
+          syscalls.size(), key.container(), key.recordingNamespace(), container.pod(), written.getMetadata().getName());
     }
   }
 
