@@ -1,9 +1,8 @@
 package dev.profileops.cli;
 
 import dev.profileops.cli.admission.ProfileBindingWebhook;
-import dev.profileops.cli.metrics.MetricsAccessReview;
 import dev.profileops.cli.metrics.MetricsServer;
-import dev.profileops.cli.metrics.MetricsTls;
+import dev.profileops.cli.metrics.MetricsOptions;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.nodedaemon.inuse.InUseProtection;
 import dev.profileops.nodedaemon.nodes.DepartedNodeFinalizers;
@@ -21,11 +20,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,15 +40,8 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(names = "--metrics-port", defaultValue = "8080", description = "Port for /metrics (0: none)")
   int metricsPort;
 
-  @Option(names = "--insecure-metrics", description = "Serve /metrics over plain HTTP to anyone (development only); "
-      + "otherwise over TLS to clients whose bearer token may get /metrics (TokenReview + SubjectAccessReview)")
-  boolean insecureMetrics;
-
-  @Option(names = "--metrics-cert-file", description = "PEM certificate (chain) of the metrics endpoint; default: self-signed, made at start")
-  Path metricsCertFile;
-
-  @Option(names = "--metrics-key-file", description = "PEM private key of --metrics-cert-file")
-  Path metricsKeyFile;
+  @Mixin
+  MetricsOptions metricsOptions = new MetricsOptions();
 
   @Option(names = "--binding-webhook-port", defaultValue = "0",
       description = "Port of the ProfileBinding mutating admission webhook, HTTPS (0: none, the default)")
@@ -88,18 +80,9 @@ final class ControllerCommand implements Callable<Integer> {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ObjectWriter writer = "replace".equals(applyMode) ? ObjectWriter.createOrReplace() : ObjectWriter.serverSideApply();
     KubernetesClient client = new KubernetesClientBuilder().build();
-    MetricsServer server = null;
-    if (metricsPort > 0) {
-      InetSocketAddress address = new InetSocketAddress(metricsPort);
-      if (insecureMetrics) {
-        server = MetricsServer.insecure(address, metrics::scrape);
-      } else {
-        MetricsTls tls = metricsCertFile != null
-            ? MetricsTls.fromPem(metricsCertFile, metricsKeyFile != null ? metricsKeyFile : metricsCertFile)
-            : MetricsTls.selfSigned(List.of(metricsServiceName(), "localhost"));
-        server = MetricsServer.secure(address, tls, new MetricsAccessReview(client, MetricsServer.PATH), metrics::scrape);
-      }
-    }
+    MetricsServer server = metricsPort > 0
+        ? metricsOptions.start(metricsPort, client, MetricsOptions.serviceName("profileops-controller-metrics"), metrics::scrape)
+        : null;
     SyscallTable syscalls = Syscalls.load(System.err);
     System.err.println(ComponentBanner.of("controller", syscalls));
     SyncerController controller = new SyncerController(client, syscalls, writer, workDir, metrics, leaseNamespace);
@@ -150,17 +133,11 @@ final class ControllerCommand implements Callable<Integer> {
       WebhookReceiver started = receiver;
       Runtime.getRuntime().addShutdownHook(new Thread(started::close));
     }
-    System.err.println("profileops controller " + ComponentBanner.VERSION + " started" + (metricsPort > 0 ? ", metrics on " + (insecureMetrics ? "http" : "https") + " :" + metricsPort + "/metrics" : "")
+    System.err.println("profileops controller " + ComponentBanner.VERSION + " started" + (metricsPort > 0 ? ", metrics on " + (metricsOptions.insecure() ? "http" : "https") + " :" + metricsPort + "/metrics" : "")
         + (bindingWebhookPort > 0 ? ", ProfileBinding webhook on https :" + bindingWebhookPort + ProfileBindingWebhook.PATH : "")
         + (health != null ? ", probes on :" + healthPort + "/healthz,/readyz" : "")
         + (receiver != null ? ", webhooks on :" + webhookPort + "/hooks/{github,gitea,gitlab}" : ""));
     stopped.await();
     return 0;
-  }
-
-  /** The metrics Service's DNS name in this pod's namespace, for the self-signed certificate. */
-  private static String metricsServiceName() {
-    String namespace = System.getenv().getOrDefault("POD_NAMESPACE", "profileops");
-    return "profileops-controller-metrics." + namespace + ".svc";
   }
 }

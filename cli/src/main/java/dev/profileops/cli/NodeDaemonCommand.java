@@ -1,5 +1,7 @@
 package dev.profileops.cli;
 
+import dev.profileops.cli.metrics.MetricsOptions;
+import dev.profileops.cli.metrics.MetricsServer;
 import dev.profileops.host.bpf.SyscallRecorders;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
@@ -12,10 +14,13 @@ import dev.profileops.nodedaemon.recording.RecordedProfileWriter;
 import dev.profileops.recorder.bpf.RecordingToProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Cluster mode of the node daemon: install this node's profiles from the cluster (KUBECONFIG or in-cluster). */
@@ -51,8 +57,18 @@ final class NodeDaemonCommand implements Callable<Integer> {
       description = "auto, auditd, kmsg or syslog (default: $LOG_ENRICHER_SOURCE or auto)")
   SourceKind logEnricherSource;
 
+  @Option(names = "--metrics-port", defaultValue = "9443",
+      description = "Port for /metrics, the log enricher's audit counters with SPO's names (0: none; default 9443, SPO's spod metrics port)")
+  int metricsPort;
+
+  @Mixin
+  MetricsOptions metricsOptions = new MetricsOptions();
+
+  /** The node daemon's meters: what the log enricher counts, served on --metrics-port. */
+  final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
   @Override
-  public Integer call() throws InterruptedException, IOException {
+  public Integer call() throws InterruptedException, IOException, GeneralSecurityException {
     if (nodeName == null || nodeName.isBlank()) {
       System.err.println("error: --node-name (or NODE_NAME) is required");
       return 2;
@@ -73,7 +89,7 @@ final class NodeDaemonCommand implements Callable<Integer> {
     NodeLogEnricher enricher = null;
     if (logEnricher) {
       try {
-        enricher = NodeLogEnricher.start(client, nodeName, logEnricherSource, syscalls, dir);
+        enricher = NodeLogEnricher.start(client, nodeName, logEnricherSource, syscalls, dir, metrics);
         daemon.enableLogRecording(enricher.recording());
       } catch (IOException e) {
         // Said at start; the daemon goes on installing profiles either way.
@@ -83,6 +99,10 @@ final class NodeDaemonCommand implements Callable<Integer> {
     NodeLogEnricher startedEnricher = enricher;
     // Up before the profiles are installed: the startup probe gets "not ready" rather than a refused connection.
     HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort), readiness(daemon)) : null;
+    MetricsServer metricsServer = startMetrics(client);
+    if (metricsServer != null) {
+      System.err.println("metrics on " + (metricsOptions.insecure() ? "http" : "https") + " :" + metricsServer.port() + MetricsServer.PATH);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (startedEnricher != null) {
@@ -90,6 +110,9 @@ final class NodeDaemonCommand implements Callable<Integer> {
       }
       if (health != null) {
         health.close();
+      }
+      if (metricsServer != null) {
+        metricsServer.close();
       }
       daemon.close();
       client.close();
@@ -108,6 +131,18 @@ final class NodeDaemonCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /** The metrics endpoint as the options say, or null with --metrics-port 0. */
+  MetricsServer startMetrics(KubernetesClient client) throws IOException, GeneralSecurityException {
+    if (metricsPort <= 0) {
+      return null;
+    }
+    // The JDK's HTTP server reads this once, at its first use: a slow client cannot hold its thread.
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", "10");
+    }
+    return metricsOptions.start(metricsPort, client, MetricsOptions.serviceName("profileops-node-daemon-metrics"), metrics::scrape);
   }
 
   /** Ready once this node's profiles are installed. */

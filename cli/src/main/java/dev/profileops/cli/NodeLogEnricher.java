@@ -16,10 +16,12 @@ import dev.profileops.nodedaemon.enricher.source.LineSource;
 import dev.profileops.nodedaemon.enricher.source.SourceDetector;
 import dev.profileops.nodedaemon.enricher.source.SourceKind;
 import dev.profileops.nodedaemon.recording.LogRecordingReconciler;
+import dev.profileops.nodedaemon.recording.LoggedAvcs;
 import dev.profileops.nodedaemon.recording.LoggedSyscalls;
 import dev.profileops.nodedaemon.recording.RecordedProfileWriter;
+import dev.profileops.nodedaemon.recording.RecordingNamespaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,8 +48,8 @@ final class NodeLogEnricher implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  static NodeLogEnricher start(KubernetesClient client, String node, SourceKind source, SyscallTable syscalls, Path kubeletDir)
-      throws IOException {
+  static NodeLogEnricher start(KubernetesClient client, String node, SourceKind source, SyscallTable syscalls, Path kubeletDir,
+      MeterRegistry metrics) throws IOException {
     SourceDetector detector = SourceDetector.system();
     SourceKind kind = source == SourceKind.AUTO ? detector.detect() : source;
     LineSource lines = detector.open(kind, false);
@@ -56,12 +58,14 @@ final class NodeLogEnricher implements AutoCloseable {
     ProcessForks forks = NetlinkProcessForks.start(ancestry);
     NodePodDirectory pods = NodePodDirectory.start(client, node);
     LoggedSyscalls logged = new LoggedSyscalls();
+    LoggedAvcs avcs = new LoggedAvcs();
     LogEnricher enricher = new LogEnricher(lines, ProcessResolver.withDefaults(ProcFsProcessTable.system(), pods, ancestry),
-        new SyscallNames(syscalls), node, EnrichedSinks.all(new JsonLinesWriter(System.out), logged),
-        new EnricherMetrics(Metrics.globalRegistry, node, 2000), System::nanoTime, true, 10_000, Duration.ofSeconds(10));
+        new SyscallNames(syscalls), node, EnrichedSinks.all(new JsonLinesWriter(System.out), logged, avcs),
+        new EnricherMetrics(metrics, node, 2000), System::nanoTime, true, 10_000, Duration.ofSeconds(10));
     System.err.println("log enricher: reading " + lines.describe() + (forks.available() ? ", with fork events"
         : ", without fork events (" + forks.reason() + "): lines of processes gone before they are read have no pod"));
-    LogRecordingReconciler recording = new LogRecordingReconciler(node, logged, new RecordedProfileWriter(client, node),
+    LogRecordingReconciler recording = new LogRecordingReconciler(node, logged, avcs, RecordingNamespaces.labelled(client),
+        new RecordedProfileWriter(client, node),
         syscalls.nativeArchitecture(), Clock.systemUTC());
     NodeLogEnricher started = new NodeLogEnricher(enricher, pods, forks, recording);
     started.thread.start();

@@ -312,6 +312,16 @@ class DeploymentManifestsTest {
     Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
         .getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getArgs()).noneMatch(a -> a.startsWith("--insecure-metrics"));
+    // The node daemons serve the log enricher's counters the same way.
+    ClusterRole nodeDaemon = parse(rendered.find("ClusterRole", null, "profileops-node-daemon").orElseThrow(), ClusterRole.class);
+    assertThat(nodeDaemon.getRules()).anyMatch(r -> r.getApiGroups().equals(List.of("authentication.k8s.io"))
+        && r.getResources().equals(List.of("tokenreviews")) && r.getVerbs().equals(List.of("create")));
+    assertThat(nodeDaemon.getRules()).anyMatch(r -> r.getApiGroups().equals(List.of("authorization.k8s.io"))
+        && r.getResources().equals(List.of("subjectaccessreviews")) && r.getVerbs().equals(List.of("create")));
+    Container daemon = parse(rendered.find("DaemonSet", NAMESPACE, "profileops-node-daemon").orElseThrow(), DaemonSet.class)
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(daemon.getArgs()).contains("--metrics-port=9443").noneMatch(a -> a.startsWith("--insecure-metrics"));
+    assertThat(daemon.getPorts()).anyMatch(p -> "metrics".equals(p.getName()) && p.getContainerPort() == 9443);
   }
 
   @Test

@@ -4,21 +4,28 @@ import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.ProfileActivation;
 import dev.profileops.api.recording.MergeStrategy;
 import dev.profileops.api.recording.ProfileRecording;
+import dev.profileops.api.common.ProfileSpec;
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.api.selinux.PolicyRef;
+import dev.profileops.api.selinux.SelinuxProfile;
+import dev.profileops.api.selinux.SelinuxProfileSpec;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Publishes what this node recorded for one container as a SeccompProfile in the cluster, the way SPO
- * does: named {@code <recording>-<container>-<pod>}, labelled with the recording and container, and
+ * Publishes what this node recorded for one container as a SeccompProfile or SelinuxProfile in the
+ * cluster, the way SPO does: named {@code <recording>-<container>-<pod>}, labelled with the recording and container, and
  * marked partial when the recording merges its replicas ({@code mergeStrategy: Containers}): a partial
  * profile is never installed; the recorder merges the partials into one and proposes it to git.
  */
@@ -37,6 +44,26 @@ public final class RecordedProfileWriter {
   public SeccompProfile write(ProfileRecording recording, RecordedContainer container, SeccompProfile recorded, Instant ended) {
     SeccompProfile profile = new SeccompProfile();
     profile.setSpec(recorded.getSpec());
+    return publish(recording, container, profile, ended);
+  }
+
+  /**
+   * Creates (or replaces) the SelinuxProfile of a container recorded from its AVCs: {@code allow} as
+   * recorded, inheriting the system's {@code container} block (what the recording policy inherits too).
+   */
+  public SelinuxProfile writeSelinux(ProfileRecording recording, RecordedContainer container,
+      Map<String, Map<String, List<String>>> allow, Instant ended) {
+    SelinuxProfile profile = new SelinuxProfile();
+    SelinuxProfileSpec spec = new SelinuxProfileSpec();
+    spec.setInherit(new ArrayList<>(List.of(new PolicyRef("System", "container"))));
+    spec.setAllow(allow);
+    profile.setSpec(spec);
+    return publish(recording, container, profile, ended);
+  }
+
+  /** Names, labels and annotates a recorded profile of any kind the same way, then writes it. */
+  private <P extends CustomResource<? extends ProfileSpec, ?>> P publish(ProfileRecording recording, RecordedContainer container,
+      P profile, Instant ended) {
     var meta = profile.getMetadata();
     meta.setName(name(container.recording(), container.container(), container.pod()));
     Map<String, String> labels = new HashMap<>();

@@ -109,8 +109,9 @@ class LogRecordingOnRuncTest {
       }
     }, "log-enricher");
     reader.start();
-    recording = new LogRecordingReconciler(NODE, logged, new RecordedProfileWriter(client, NODE), table.nativeArchitecture(),
-        Clock.systemUTC()).withoutFieldSelector();
+    client.resource(RecordingFixtures.namespace(RecordingFixtures.NAMESPACE, true)).create();
+    recording = new LogRecordingReconciler(NODE, logged, new LoggedAvcs(), RecordingNamespaces.labelled(client),
+        new RecordedProfileWriter(client, NODE), table.nativeArchitecture(), Clock.systemUTC()).withoutFieldSelector();
     daemon = new NodeDaemon(client, NODE, kubeletDir);
     daemon.enableLogRecording(recording);
     daemon.start();

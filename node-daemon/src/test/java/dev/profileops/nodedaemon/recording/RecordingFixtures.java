@@ -7,6 +7,8 @@ import dev.profileops.api.recording.ProfileRecordingSpec;
 import dev.profileops.api.recording.RecorderType;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -51,6 +53,12 @@ final class RecordingFixtures {
     pod.getStatus().getContainerStatuses().forEach(status -> status.setState(new ContainerStateBuilder()
         .withNewTerminated().withExitCode(0).endTerminated().build()));
     return pod;
+  }
+
+  /** A namespace; opted in to recording (labelled as SPO's recording webhook selects) or not. */
+  static Namespace namespace(String name, boolean optedIn) {
+    return new NamespaceBuilder().withNewMetadata().withName(name)
+        .withLabels(optedIn ? Map.of(RecordingNamespaces.LABEL, "true") : Map.of()).endMetadata().build();
   }
 
   /** Requests to the mock API server time out in 5 s, not fabric8's default of minutes. */
