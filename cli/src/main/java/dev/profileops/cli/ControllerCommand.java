@@ -1,6 +1,7 @@
 package dev.profileops.cli;
 
 import dev.profileops.cli.admission.ProfileBindingWebhook;
+import dev.profileops.cli.admission.SelfManagedWebhookCertificate;
 import dev.profileops.cli.metrics.MetricsAccessReview;
 import dev.profileops.cli.metrics.MetricsServer;
 import dev.profileops.cli.metrics.MetricsTls;
@@ -56,8 +57,23 @@ final class ControllerCommand implements Callable<Integer> {
   int bindingWebhookPort;
 
   @Option(names = "--binding-webhook-cert-dir", defaultValue = "/etc/profileops/binding-webhook",
-      description = "Directory with tls.crt and tls.key of the ProfileBinding webhook (a cert-manager Secret; read again when renewed)")
+      description = "Directory with tls.crt and tls.key of the ProfileBinding webhook (a cert-manager Secret, or where a self-managed "
+          + "certificate is written; read again when renewed)")
   Path bindingWebhookCertDir;
+
+  @Option(names = "--binding-webhook-self-managed-secret",
+      description = "Make and rotate the ProfileBinding webhook's CA and certificate in this Secret of the pod's namespace "
+          + "(no cert-manager): the CA goes into --binding-webhook-configuration's caBundle, the pair into --binding-webhook-cert-dir, "
+          + "which must then be writable")
+  String bindingWebhookSecret;
+
+  @Option(names = "--binding-webhook-configuration", defaultValue = "profileops-binding",
+      description = "The MutatingWebhookConfiguration whose caBundle a self-managed certificate writes")
+  String bindingWebhookConfiguration;
+
+  @Option(names = "--binding-webhook-service", defaultValue = "profileops-binding-webhook",
+      description = "The webhook's Service, whose DNS names a self-managed certificate carries")
+  String bindingWebhookService;
 
   @Option(names = "--health-port", defaultValue = "8081", description = "Port for /healthz and /readyz (0: none)")
   int healthPort;
@@ -132,6 +148,17 @@ final class ControllerCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(health::close));
     }
     if (bindingWebhookPort > 0) {
+      if (bindingWebhookSecret != null) {
+        String namespace = podNamespace();
+        SelfManagedWebhookCertificate certificate = new SelfManagedWebhookCertificate(client, namespace, bindingWebhookSecret,
+            bindingWebhookConfiguration, SelfManagedWebhookCertificate.serviceDnsNames(bindingWebhookService, namespace),
+            bindingWebhookCertDir, Clock.systemUTC(), SelfManagedWebhookCertificate.DEFAULT_CA_VALIDITY,
+            SelfManagedWebhookCertificate.DEFAULT_SERVING_VALIDITY);
+        // The first one here, so that the webhook starts with a certificate; then every hour.
+        certificate.ensure();
+        certificate.start(SelfManagedWebhookCertificate.DEFAULT_CHECK_INTERVAL);
+        Runtime.getRuntime().addShutdownHook(new Thread(certificate::close));
+      }
       ProfileBindingWebhook bindings = ProfileBindingWebhook.start(new InetSocketAddress(bindingWebhookPort),
           bindingWebhookCertDir.resolve("tls.crt"), bindingWebhookCertDir.resolve("tls.key"), client);
       Runtime.getRuntime().addShutdownHook(new Thread(bindings::close));
@@ -160,7 +187,10 @@ final class ControllerCommand implements Callable<Integer> {
 
   /** The metrics Service's DNS name in this pod's namespace, for the self-signed certificate. */
   private static String metricsServiceName() {
-    String namespace = System.getenv().getOrDefault("POD_NAMESPACE", "profileops");
-    return "profileops-controller-metrics." + namespace + ".svc";
+    return "profileops-controller-metrics." + podNamespace() + ".svc";
+  }
+
+  private static String podNamespace() {
+    return System.getenv().getOrDefault("POD_NAMESPACE", "profileops");
   }
 }
