@@ -2,6 +2,7 @@ package dev.profileops.cli;
 
 import dev.profileops.cli.admission.ProfileBindingWebhook;
 import dev.profileops.cli.admission.SelfManagedWebhookCertificate;
+import dev.profileops.cli.logging.LogVerbosity;
 import dev.profileops.cli.metrics.MetricsAccessReview;
 import dev.profileops.cli.metrics.MetricsServer;
 import dev.profileops.cli.metrics.MetricsTls;
@@ -118,6 +119,7 @@ final class ControllerCommand implements Callable<Integer> {
     }
     SyscallTable syscalls = Syscalls.load(System.err);
     System.err.println(ComponentBanner.of("controller", syscalls));
+    DaemonConfigWatch config = DaemonConfigWatch.start(client, podNamespace(), List.of(spec -> LogVerbosity.apply(spec.getVerbosity())));
     SyncerController controller = new SyncerController(client, syscalls, writer, workDir, metrics, leaseNamespace);
     if (publishRecordings) {
       controller.register(new RecordingPublishReconciler(client, new RecordingPublisher(workDir.resolve("recordings"), syscalls)),
@@ -126,6 +128,7 @@ final class ControllerCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     MetricsServer metricsServer = server;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      config.close();
       controller.close();
       client.close();
       if (metricsServer != null) {

@@ -1,5 +1,6 @@
 package dev.profileops.cli;
 
+import dev.profileops.cli.logging.LogVerbosity;
 import dev.profileops.host.bpf.SyscallRecorders;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
@@ -18,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +64,9 @@ final class NodeDaemonCommand implements Callable<Integer> {
     System.err.println(ComponentBanner.of("node-daemon", syscalls) + ", node " + nodeName + ", kubelet dir " + dir);
     KubernetesClient client = new KubernetesClientBuilder().build();
     NodeDaemon daemon = new NodeDaemon(client, nodeName, dir, SecurityModules.system(client), o -> {});
+    // The spod of the daemon's own namespace, as the feature gates: its verbosity applies without restart.
+    DaemonConfigWatch config = DaemonConfigWatch.start(client, client.getNamespace() != null ? client.getNamespace() : "profileops",
+        List.of(spec -> LogVerbosity.apply(spec.getVerbosity())));
     if (bpfRecorder) {
       // Said at start, and the daemon goes on installing profiles either way.
       System.err.println("BPF recorder: " + SyscallRecorders.system().unsupportedReason(syscalls)
@@ -91,6 +96,7 @@ final class NodeDaemonCommand implements Callable<Integer> {
       if (health != null) {
         health.close();
       }
+      config.close();
       daemon.close();
       client.close();
       stopped.countDown();
