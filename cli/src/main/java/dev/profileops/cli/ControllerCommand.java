@@ -3,6 +3,7 @@ package dev.profileops.cli;
 import dev.profileops.cli.admission.ProfileBindingWebhook;
 import dev.profileops.cli.admission.SelfManagedWebhookCertificate;
 import dev.profileops.cli.logging.LogVerbosity;
+import dev.profileops.cli.profiling.JfrProfiling;
 import dev.profileops.cli.metrics.MetricsAccessReview;
 import dev.profileops.cli.metrics.MetricsServer;
 import dev.profileops.cli.metrics.MetricsTls;
@@ -119,7 +120,8 @@ final class ControllerCommand implements Callable<Integer> {
     }
     SyscallTable syscalls = Syscalls.load(System.err);
     System.err.println(ComponentBanner.of("controller", syscalls));
-    DaemonConfigWatch config = DaemonConfigWatch.start(client, podNamespace(), List.of(spec -> LogVerbosity.apply(spec.getVerbosity())));
+    JfrProfiling profiling = new JfrProfiling("controller");
+    DaemonConfigWatch config = DaemonConfigWatch.start(client, podNamespace(), List.of(spec -> LogVerbosity.apply(spec.getVerbosity()), spec -> profiling.apply(spec.getEnableProfiling())));
     SyncerController controller = new SyncerController(client, syscalls, writer, workDir, metrics, leaseNamespace);
     if (publishRecordings) {
       controller.register(new RecordingPublishReconciler(client, new RecordingPublisher(workDir.resolve("recordings"), syscalls)),
@@ -129,6 +131,7 @@ final class ControllerCommand implements Callable<Integer> {
     MetricsServer metricsServer = server;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       config.close();
+      profiling.close();
       controller.close();
       client.close();
       if (metricsServer != null) {
@@ -146,7 +149,7 @@ final class ControllerCommand implements Callable<Integer> {
           new SourceTrigger(client, Clock.systemUTC()));
     }
     HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort),
-        () -> controller.isStarted() ? Optional.empty() : Optional.of("controller starting")) : null;
+        () -> controller.isStarted() ? Optional.empty() : Optional.of("controller starting"), profiling) : null;
     if (health != null) {
       Runtime.getRuntime().addShutdownHook(new Thread(health::close));
     }

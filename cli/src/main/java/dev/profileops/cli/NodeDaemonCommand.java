@@ -1,6 +1,7 @@
 package dev.profileops.cli;
 
 import dev.profileops.cli.logging.LogVerbosity;
+import dev.profileops.cli.profiling.JfrProfiling;
 import dev.profileops.host.bpf.SyscallRecorders;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
@@ -65,8 +66,9 @@ final class NodeDaemonCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     NodeDaemon daemon = new NodeDaemon(client, nodeName, dir, SecurityModules.system(client), o -> {});
     // The spod of the daemon's own namespace, as the feature gates: its verbosity applies without restart.
+    JfrProfiling profiling = new JfrProfiling("node-daemon");
     DaemonConfigWatch config = DaemonConfigWatch.start(client, client.getNamespace() != null ? client.getNamespace() : "profileops",
-        List.of(spec -> LogVerbosity.apply(spec.getVerbosity())));
+        List.of(spec -> LogVerbosity.apply(spec.getVerbosity()), spec -> profiling.apply(spec.getEnableProfiling())));
     if (bpfRecorder) {
       // Said at start, and the daemon goes on installing profiles either way.
       System.err.println("BPF recorder: " + SyscallRecorders.system().unsupportedReason(syscalls)
@@ -87,7 +89,7 @@ final class NodeDaemonCommand implements Callable<Integer> {
     }
     NodeLogEnricher startedEnricher = enricher;
     // Up before the profiles are installed: the startup probe gets "not ready" rather than a refused connection.
-    HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort), readiness(daemon)) : null;
+    HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort), readiness(daemon), profiling) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (startedEnricher != null) {
@@ -97,6 +99,7 @@ final class NodeDaemonCommand implements Callable<Integer> {
         health.close();
       }
       config.close();
+      profiling.close();
       daemon.close();
       client.close();
       stopped.countDown();
