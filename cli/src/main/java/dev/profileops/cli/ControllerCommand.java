@@ -8,6 +8,7 @@ import dev.profileops.cli.metrics.MetricsAccessReview;
 import dev.profileops.cli.metrics.MetricsServer;
 import dev.profileops.cli.metrics.MetricsTls;
 import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.nodedaemon.config.DaemonConfigStatusReporter;
 import dev.profileops.nodedaemon.inuse.InUseProtection;
 import dev.profileops.nodedaemon.nodes.DepartedNodeFinalizers;
 import dev.profileops.recorder.cluster.RecordingPublishReconciler;
@@ -174,6 +175,11 @@ final class ControllerCommand implements Callable<Integer> {
     DepartedNodeFinalizers janitor = new DepartedNodeFinalizers(client);
     janitor.start(DepartedNodeFinalizers.DEFAULT_INTERVAL);
     Runtime.getRuntime().addShutdownHook(new Thread(janitor::close));
+    // The spod's status.state, from the node daemon's DaemonSet; every replica looks, writes only what changed.
+    DaemonConfigStatusReporter spodStatus = new DaemonConfigStatusReporter(client, podNamespace(),
+        DaemonConfigStatusReporter.NODE_DAEMON_SET, Clock.systemUTC());
+    spodStatus.start(DaemonConfigStatusReporter.DEFAULT_INTERVAL);
+    Runtime.getRuntime().addShutdownHook(new Thread(spodStatus::close));
     // In-use protection: profiles used by running pods keep a finalizer until those pods are gone.
     InUseProtection inUse = new InUseProtection(client);
     inUse.start();
