@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -93,10 +92,5 @@ public final class JfrProfiling implements AutoCloseable {
   @Override
   public synchronized void close() {
     enable(false);
-  }
-
-  /** Settings of a recording, for tests that check what was configured. */
-  synchronized Map<String, String> settings() {
-    return recording == null ? Map.of() : recording.getSettings();
   }
 }
