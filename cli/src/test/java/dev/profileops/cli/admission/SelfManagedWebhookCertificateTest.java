@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -50,6 +51,7 @@ class SelfManagedWebhookCertificateTest {
   static final String CONFIGURATION = "profileops-binding";
   static final List<String> NAMES = List.of("localhost");
   KubernetesClient client;
+  KubernetesMockServer server;
   @TempDir Path replicaA;
   @TempDir Path replicaB;
 
@@ -109,6 +111,25 @@ class SelfManagedWebhookCertificateTest {
     assertThat(renewed.serving().getNotAfter()).isAfter(old.serving().getNotAfter());
     assertThat(taken.action()).isEqualTo(Action.REUSED);
     assertThat(taken.serving()).isEqualTo(renewed.serving());
+  }
+
+  @Test
+  void twoReplicasRenewingAtOnceEndWithOneCertificate() throws Exception {
+    Clock past = Clock.fixed(Instant.now().minus(Duration.ofDays(70)), ZoneOffset.UTC);
+    certificates(replicaA, past).ensure();
+    Secret stale = client.secrets().inNamespace(NAMESPACE).withName(SECRET).get();
+    Outcome winner = certificates(replicaA, Clock.systemUTC()).ensure();
+    // Replica B read the Secret before A's renewal was written: its update carries the old resourceVersion.
+    server.expect().get().withPath("/api/v1/namespaces/" + NAMESPACE + "/secrets/" + SECRET).andReturn(200, stale).once();
+
+    Outcome loser = certificates(replicaB, Clock.systemUTC()).ensure();
+
+    assertThat(winner.action()).isEqualTo(Action.RENEWED);
+    assertThat(loser.action()).as("the update with the stale version was refused; B took A's").isEqualTo(Action.REUSED);
+    assertThat(loser.serving()).isEqualTo(winner.serving());
+    assertThat(certificates(client.secrets().inNamespace(NAMESPACE).withName(SECRET).get().getData().get("tls.crt")))
+        .containsExactly(winner.serving());
+    assertThat(Files.readString(replicaB.resolve("tls.crt"))).isEqualTo(Files.readString(replicaA.resolve("tls.crt")));
   }
 
   @Test
