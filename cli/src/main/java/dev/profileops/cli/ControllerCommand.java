@@ -1,9 +1,13 @@
 package dev.profileops.cli;
 
 import dev.profileops.cli.admission.ProfileBindingWebhook;
-import dev.profileops.cli.metrics.MetricsServer;
+import dev.profileops.cli.admission.SelfManagedWebhookCertificate;
+import dev.profileops.cli.logging.LogVerbosity;
 import dev.profileops.cli.metrics.MetricsOptions;
+import dev.profileops.cli.metrics.MetricsServer;
+import dev.profileops.cli.profiling.JfrProfiling;
 import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.nodedaemon.config.DaemonConfigStatusReporter;
 import dev.profileops.nodedaemon.inuse.InUseProtection;
 import dev.profileops.nodedaemon.nodes.DepartedNodeFinalizers;
 import dev.profileops.recorder.cluster.RecordingPublishReconciler;
@@ -20,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,8 +53,23 @@ final class ControllerCommand implements Callable<Integer> {
   int bindingWebhookPort;
 
   @Option(names = "--binding-webhook-cert-dir", defaultValue = "/etc/profileops/binding-webhook",
-      description = "Directory with tls.crt and tls.key of the ProfileBinding webhook (a cert-manager Secret; read again when renewed)")
+      description = "Directory with tls.crt and tls.key of the ProfileBinding webhook (a cert-manager Secret, or where a self-managed "
+          + "certificate is written; read again when renewed)")
   Path bindingWebhookCertDir;
+
+  @Option(names = "--binding-webhook-self-managed-secret",
+      description = "Make and rotate the ProfileBinding webhook's CA and certificate in this Secret of the pod's namespace "
+          + "(no cert-manager): the CA goes into --binding-webhook-configuration's caBundle, the pair into --binding-webhook-cert-dir, "
+          + "which must then be writable")
+  String bindingWebhookSecret;
+
+  @Option(names = "--binding-webhook-configuration", defaultValue = "profileops-binding",
+      description = "The MutatingWebhookConfiguration whose caBundle a self-managed certificate writes")
+  String bindingWebhookConfiguration;
+
+  @Option(names = "--binding-webhook-service", defaultValue = "profileops-binding-webhook",
+      description = "The webhook's Service, whose DNS names a self-managed certificate carries")
+  String bindingWebhookService;
 
   @Option(names = "--health-port", defaultValue = "8081", description = "Port for /healthz and /readyz (0: none)")
   int healthPort;
@@ -85,6 +105,8 @@ final class ControllerCommand implements Callable<Integer> {
         : null;
     SyscallTable syscalls = Syscalls.load(System.err);
     System.err.println(ComponentBanner.of("controller", syscalls));
+    JfrProfiling profiling = new JfrProfiling("controller");
+    DaemonConfigWatch config = DaemonConfigWatch.start(client, podNamespace(), List.of(spec -> LogVerbosity.apply(spec.getVerbosity()), spec -> profiling.apply(spec.getEnableProfiling())));
     SyncerController controller = new SyncerController(client, syscalls, writer, workDir, metrics, leaseNamespace);
     if (publishRecordings) {
       controller.register(new RecordingPublishReconciler(client, new RecordingPublisher(workDir.resolve("recordings"), syscalls)),
@@ -93,6 +115,8 @@ final class ControllerCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     MetricsServer metricsServer = server;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      config.close();
+      profiling.close();
       controller.close();
       client.close();
       if (metricsServer != null) {
@@ -110,11 +134,22 @@ final class ControllerCommand implements Callable<Integer> {
           new SourceTrigger(client, Clock.systemUTC()));
     }
     HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort),
-        () -> controller.isStarted() ? Optional.empty() : Optional.of("controller starting")) : null;
+        () -> controller.isStarted() ? Optional.empty() : Optional.of("controller starting"), profiling) : null;
     if (health != null) {
       Runtime.getRuntime().addShutdownHook(new Thread(health::close));
     }
     if (bindingWebhookPort > 0) {
+      if (bindingWebhookSecret != null) {
+        String namespace = podNamespace();
+        SelfManagedWebhookCertificate certificate = new SelfManagedWebhookCertificate(client, namespace, bindingWebhookSecret,
+            bindingWebhookConfiguration, SelfManagedWebhookCertificate.serviceDnsNames(bindingWebhookService, namespace),
+            bindingWebhookCertDir, Clock.systemUTC(), SelfManagedWebhookCertificate.DEFAULT_CA_VALIDITY,
+            SelfManagedWebhookCertificate.DEFAULT_SERVING_VALIDITY);
+        // The first one here, so that the webhook starts with a certificate; then every hour.
+        certificate.ensure();
+        certificate.start(SelfManagedWebhookCertificate.DEFAULT_CHECK_INTERVAL);
+        Runtime.getRuntime().addShutdownHook(new Thread(certificate::close));
+      }
       ProfileBindingWebhook bindings = ProfileBindingWebhook.start(new InetSocketAddress(bindingWebhookPort),
           bindingWebhookCertDir.resolve("tls.crt"), bindingWebhookCertDir.resolve("tls.key"), client);
       Runtime.getRuntime().addShutdownHook(new Thread(bindings::close));
@@ -124,6 +159,11 @@ final class ControllerCommand implements Callable<Integer> {
     DepartedNodeFinalizers janitor = new DepartedNodeFinalizers(client);
     janitor.start(DepartedNodeFinalizers.DEFAULT_INTERVAL);
     Runtime.getRuntime().addShutdownHook(new Thread(janitor::close));
+    // The spod's status.state, from the node daemon's DaemonSet; every replica looks, writes only what changed.
+    DaemonConfigStatusReporter spodStatus = new DaemonConfigStatusReporter(client, podNamespace(),
+        DaemonConfigStatusReporter.NODE_DAEMON_SET, Clock.systemUTC());
+    spodStatus.start(DaemonConfigStatusReporter.DEFAULT_INTERVAL);
+    Runtime.getRuntime().addShutdownHook(new Thread(spodStatus::close));
     // In-use protection: profiles used by running pods keep a finalizer until those pods are gone.
     InUseProtection inUse = new InUseProtection(client);
     inUse.start();
@@ -139,5 +179,9 @@ final class ControllerCommand implements Callable<Integer> {
         + (receiver != null ? ", webhooks on :" + webhookPort + "/hooks/{github,gitea,gitlab}" : ""));
     stopped.await();
     return 0;
+  }
+
+  private static String podNamespace() {
+    return System.getenv().getOrDefault("POD_NAMESPACE", "profileops");
   }
 }

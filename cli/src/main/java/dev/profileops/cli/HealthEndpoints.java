@@ -2,6 +2,7 @@ package dev.profileops.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.profileops.cli.profiling.JfrProfiling;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,18 @@ final class HealthEndpoints implements AutoCloseable {
    * @param notReady why the component is not ready yet; empty when it is
    */
   static HealthEndpoints start(InetSocketAddress address, Supplier<Optional<String>> notReady) throws IOException {
+    return start(address, notReady, null);
+  }
+
+  /**
+   * With {@code /debug/jfr} too: the JFR recording of {@code profiling} while the spod's
+   * {@code enableProfiling} is on, 404 with the reason while it is off.
+   */
+  static HealthEndpoints start(InetSocketAddress address, Supplier<Optional<String>> notReady, JfrProfiling profiling) throws IOException {
     HttpServer server = HttpServer.create(address, 0);
+    if (profiling != null) {
+      server.createContext("/debug/jfr", exchange -> serveRecording(exchange, profiling));
+    }
     server.createContext("/healthz", exchange -> respond(exchange, 200, "ok"));
     server.createContext("/readyz", exchange -> {
       Optional<String> reason;
@@ -49,6 +61,24 @@ final class HealthEndpoints implements AutoCloseable {
 
   int port() {
     return server.getAddress().getPort();
+  }
+
+  private static void serveRecording(HttpExchange exchange, JfrProfiling profiling) throws IOException {
+    if (!"GET".equals(exchange.getRequestMethod())) {
+      respond(exchange, 405, "GET only");
+      return;
+    }
+    if (!profiling.enabled()) {
+      respond(exchange, 404, "profiling is off: set spec.enableProfiling: true in the SecurityProfilesOperatorDaemon spod");
+      return;
+    }
+    // Streamed (chunked) from the dumped file: a recording may be tens of MB, more than the heap should hold.
+    try (exchange) {
+      exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+      exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"profileops.jfr\"");
+      exchange.sendResponseHeaders(200, 0);
+      profiling.dump(exchange.getResponseBody());
+    }
   }
 
   private static void respond(HttpExchange exchange, int status, String text) throws IOException {

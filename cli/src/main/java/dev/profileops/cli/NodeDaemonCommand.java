@@ -1,7 +1,9 @@
 package dev.profileops.cli;
 
+import dev.profileops.cli.logging.LogVerbosity;
 import dev.profileops.cli.metrics.MetricsOptions;
 import dev.profileops.cli.metrics.MetricsServer;
+import dev.profileops.cli.profiling.JfrProfiling;
 import dev.profileops.host.bpf.SyscallRecorders;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -78,6 +81,10 @@ final class NodeDaemonCommand implements Callable<Integer> {
     System.err.println(ComponentBanner.of("node-daemon", syscalls) + ", node " + nodeName + ", kubelet dir " + dir);
     KubernetesClient client = new KubernetesClientBuilder().build();
     NodeDaemon daemon = new NodeDaemon(client, nodeName, dir, SecurityModules.system(client), o -> {});
+    // The spod of the daemon's own namespace, as the feature gates: its verbosity applies without restart.
+    JfrProfiling profiling = new JfrProfiling("node-daemon");
+    DaemonConfigWatch config = DaemonConfigWatch.start(client, client.getNamespace() != null ? client.getNamespace() : "profileops",
+        List.of(spec -> LogVerbosity.apply(spec.getVerbosity()), spec -> profiling.apply(spec.getEnableProfiling())));
     if (bpfRecorder) {
       // Said at start, and the daemon goes on installing profiles either way.
       System.err.println("BPF recorder: " + SyscallRecorders.system().unsupportedReason(syscalls)
@@ -98,7 +105,7 @@ final class NodeDaemonCommand implements Callable<Integer> {
     }
     NodeLogEnricher startedEnricher = enricher;
     // Up before the profiles are installed: the startup probe gets "not ready" rather than a refused connection.
-    HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort), readiness(daemon)) : null;
+    HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort), readiness(daemon), profiling) : null;
     MetricsServer metricsServer = startMetrics(client);
     if (metricsServer != null) {
       System.err.println("metrics on " + (metricsOptions.insecure() ? "http" : "https") + " :" + metricsServer.port() + MetricsServer.PATH);
@@ -114,6 +121,8 @@ final class NodeDaemonCommand implements Callable<Integer> {
       if (metricsServer != null) {
         metricsServer.close();
       }
+      config.close();
+      profiling.close();
       daemon.close();
       client.close();
       stopped.countDown();

@@ -16,7 +16,7 @@ import picocli.CommandLine;
 class ManifestArgumentsTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
   void everyContainersArgumentsParse(String overlay) throws IOException {
     RenderedManifests rendered = new KustomizationRenderer().render(Path.of("../manifests/overlays", overlay));
     int containers = 0;

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -64,6 +65,7 @@ class DeploymentManifestsTest {
       Map.entry("v1/Namespace", Namespace.class),
       Map.entry("v1/ServiceAccount", ServiceAccount.class),
       Map.entry("v1/Service", Service.class),
+      Map.entry("v1/Secret", Secret.class),
       Map.entry("apps/v1/Deployment", Deployment.class),
       Map.entry("apps/v1/DaemonSet", DaemonSet.class),
       Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", ClusterRole.class),
@@ -77,7 +79,7 @@ class DeploymentManifestsTest {
       "security.openshift.io/v1/SecurityContextConstraints", "cert-manager.io/v1/Issuer", "cert-manager.io/v1/Certificate");
   /** Secrets the administrator creates (docs/deploy.md), per overlay; cert-manager's are checked apart. */
   private static final Map<String, Set<String>> EXTERNAL_SECRETS = Map.of(
-      "with-webhooks", Set.of("profileops-webhook-secret"));
+      "with-webhooks", Set.of("profileops-webhook-secret"), "with-webhooks-self-managed", Set.of("profileops-webhook-secret"));
   private static final Set<String> BPF_CAPABILITIES = Set.of("BPF", "PERFMON", "SYS_ADMIN", "SYS_PTRACE", "SYS_RESOURCE");
 
   static CrdSchemaValidator crds;
@@ -92,7 +94,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
   void everyObjectIsOfAKnownKindParsesAndHasNoUnknownField(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     Set<String> identities = new TreeSet<>();
@@ -111,7 +113,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
   void ourCustomResourcesFitTheGeneratedCrds(String overlay) throws IOException {
     for (Map<String, Object> object : render(overlay).objects()) {
       if (crds.defines((String) object.get("apiVersion"), (String) object.get("kind"))) {
@@ -121,7 +123,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
   void rbacGrantsNoWildcard(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     List<PolicyRule> rules = new ArrayList<>();
@@ -138,7 +140,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
   void everyReferencedAccountRoleSecretAndConfigMapExists(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     for (Map<String, Object> object : rendered.objects()) {
@@ -192,7 +194,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
   void servicesAndMonitorsReachNamedPortsOfOurPods(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     List<PodTemplateSpec> templates = rendered.objects().stream().map(DeploymentManifestsTest::template).flatMap(Optional::stream).toList();
@@ -223,7 +225,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
   void workloadsRunOurImagesWithProbesOnTheirHealthPort(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     Deployment controller = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class);
@@ -246,7 +248,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
   void nodeDaemonKnowsItsNodeAndHasOnlyThePrivilegesItNeeds(String overlay) throws IOException {
     DaemonSet daemon = parse(render(overlay).find("DaemonSet", NAMESPACE, "profileops-node-daemon").orElseThrow(), DaemonSet.class);
     PodSpec pod = daemon.getSpec().getTemplate().getSpec();
@@ -351,7 +353,7 @@ class DeploymentManifestsTest {
 
   /** The real kustomize, where kubectl is installed: our reader must render exactly what it renders. */
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
   void rendersWhatKubectlKustomizeRenders(String overlay) throws Exception {
     Optional<Path> kubectl = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
         .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst();
@@ -379,9 +381,10 @@ class DeploymentManifestsTest {
     }
   }
 
-  @Test
-  void theBindingWebhookMutatesOnlyPodCreationInOptedInNamespacesAndFailsOpen() throws IOException {
-    RenderedManifests rendered = render("with-webhooks");
+  @ParameterizedTest
+  @ValueSource(strings = {"with-webhooks", "with-webhooks-self-managed"})
+  void theBindingWebhookMutatesOnlyPodCreationInOptedInNamespacesAndFailsOpen(String overlay) throws IOException {
+    RenderedManifests rendered = render(overlay);
     MutatingWebhookConfiguration configuration = parse(rendered.ofKind("MutatingWebhookConfiguration").get(0), MutatingWebhookConfiguration.class);
     var webhook = configuration.getWebhooks().get(0);
     assertThat(configuration.getWebhooks()).hasSize(1);
@@ -400,14 +403,64 @@ class DeploymentManifestsTest {
     assertThat(service.getPath()).isEqualTo("/mutate-v1-pod");
     Service target = parse(rendered.find("Service", service.getNamespace(), service.getName()).orElseThrow(), Service.class);
     assertThat(target.getSpec().getPorts()).anyMatch(p -> p.getPort().equals(service.getPort()));
+    Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getArgs()).contains("--binding-webhook-port=9443");
+  }
+
+  @Test
+  void withCertManagerTheCaIsInjectedFromTheCertificateTheControllerMounts() throws IOException {
+    RenderedManifests rendered = render("with-webhooks");
+    MutatingWebhookConfiguration configuration = parse(rendered.ofKind("MutatingWebhookConfiguration").get(0), MutatingWebhookConfiguration.class);
+    var service = configuration.getWebhooks().get(0).getClientConfig().getService();
     // The CA comes from the Certificate whose Secret the controller mounts.
     String inject = configuration.getMetadata().getAnnotations().get("cert-manager.io/inject-ca-from");
     Map<String, Object> certificate = rendered.find("Certificate", inject.split("/")[0], inject.split("/")[1]).orElseThrow();
     assertThat(((List<?>) ((Map<?, ?>) certificate.get("spec")).get("dnsNames")).stream().map(String::valueOf).toList()).contains(service.getName() + "." + service.getNamespace() + ".svc");
     Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
         .getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(c.getArgs()).contains("--binding-webhook-port=9443");
+    assertThat(c.getArgs()).contains("--binding-webhook-port=9443").noneMatch(a -> a.startsWith("--binding-webhook-self-managed-secret"));
     assertThat(certManagerSecrets(rendered)).contains("profileops-binding-webhook-cert");
+  }
+
+  @Test
+  void selfManagedTheControllerMayUpdateOnlyItsSecretAndItsWebhookConfigurationAndNeedsNoCertManager() throws IOException {
+    RenderedManifests rendered = render("with-webhooks-self-managed");
+    assertThat(rendered.objects()).noneMatch(o -> String.valueOf(o.get("apiVersion")).startsWith("cert-manager.io/"));
+    MutatingWebhookConfiguration configuration = parse(rendered.ofKind("MutatingWebhookConfiguration").get(0), MutatingWebhookConfiguration.class);
+    assertThat(configuration.getMetadata().getAnnotations()).isNullOrEmpty();
+    var service = configuration.getWebhooks().get(0).getClientConfig().getService();
+    PodSpec pod = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class).getSpec().getTemplate().getSpec();
+    Container c = pod.getContainers().get(0);
+    String secret = argument(c, "--binding-webhook-self-managed-secret");
+    assertThat(argument(c, "--binding-webhook-configuration")).isEqualTo(configuration.getMetadata().getName());
+    assertThat(argument(c, "--binding-webhook-service")).isEqualTo(service.getName());
+    assertThat(service.getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(rendered.find("Secret", NAMESPACE, secret)).isPresent();
+    // The served pair is written by the controller: its directory is a writable emptyDir.
+    String directory = argument(c, "--binding-webhook-cert-dir");
+    var mount = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(directory)).findFirst().orElseThrow();
+    assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+    assertThat(pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow().getEmptyDir()).isNotNull();
+
+    List<PolicyRule> secretRules = new ArrayList<>();
+    List<PolicyRule> configurationRules = new ArrayList<>();
+    rendered.ofKind("Role").forEach(o -> secretRules.addAll(parse(o, Role.class).getRules()));
+    rendered.ofKind("ClusterRole").forEach(o -> configurationRules.addAll(parse(o, ClusterRole.class).getRules()));
+    assertThat(secretRules.stream().filter(r -> r.getResources().contains("secrets")).toList()).singleElement().satisfies(r -> {
+      assertThat(r.getResourceNames()).containsExactly(secret);
+      assertThat(r.getVerbs()).contains("get", "update").doesNotContain("create", "delete", "list", "watch");
+    });
+    assertThat(configurationRules.stream().filter(r -> r.getResources().contains("mutatingwebhookconfigurations")).toList()).singleElement()
+        .satisfies(r -> {
+          assertThat(r.getResourceNames()).containsExactly(configuration.getMetadata().getName());
+          assertThat(r.getVerbs()).contains("get", "patch").doesNotContain("create", "delete", "list", "watch");
+        });
+  }
+
+  private static String argument(Container c, String option) {
+    return c.getArgs().stream().filter(a -> a.startsWith(option + "=")).map(a -> a.substring(option.length() + 1)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + option + " in " + c.getArgs()));
   }
 
   private static Set<String> certManagerSecrets(RenderedManifests rendered) {
