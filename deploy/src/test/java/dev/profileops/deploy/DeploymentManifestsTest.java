@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +95,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
   void everyObjectIsOfAKnownKindParsesAndHasNoUnknownField(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     Set<String> identities = new TreeSet<>();
@@ -113,7 +114,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
   void ourCustomResourcesFitTheGeneratedCrds(String overlay) throws IOException {
     for (Map<String, Object> object : render(overlay).objects()) {
       if (crds.defines((String) object.get("apiVersion"), (String) object.get("kind"))) {
@@ -123,7 +124,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
   void rbacGrantsNoWildcard(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     List<PolicyRule> rules = new ArrayList<>();
@@ -140,7 +141,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
   void everyReferencedAccountRoleSecretAndConfigMapExists(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     for (Map<String, Object> object : rendered.objects()) {
@@ -194,7 +195,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
   void servicesAndMonitorsReachNamedPortsOfOurPods(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     List<PodTemplateSpec> templates = rendered.objects().stream().map(DeploymentManifestsTest::template).flatMap(Optional::stream).toList();
@@ -225,7 +226,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
   void workloadsRunOurImagesWithProbesOnTheirHealthPort(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     Deployment controller = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class);
@@ -248,12 +249,14 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
   void nodeDaemonKnowsItsNodeAndHasOnlyThePrivilegesItNeeds(String overlay) throws IOException {
     DaemonSet daemon = parse(render(overlay).find("DaemonSet", NAMESPACE, "profileops-node-daemon").orElseThrow(), DaemonSet.class);
     PodSpec pod = daemon.getSpec().getTemplate().getSpec();
     Container c = pod.getContainers().get(0);
     boolean bpf = overlay.equals("bpf-recorder");
+    boolean selinux = overlay.equals("selinux");
+    boolean apparmor = overlay.equals("apparmor");
     assertThat(c.getArgs()).first().isEqualTo("node-daemon");
     assertThat(fieldRef(c, "NODE_NAME")).contains("spec.nodeName");
     assertThat(env(c, "KUBELET_DIR")).contains("/var/lib/kubelet");
@@ -262,7 +265,8 @@ class DeploymentManifestsTest {
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrderElementsOf(bpf ? BPF_CAPABILITIES : Set.of());
+    assertThat(c.getSecurityContext().getCapabilities().getAdd())
+        .containsExactlyInAnyOrderElementsOf(bpf ? BPF_CAPABILITIES : apparmor ? Set.of("MAC_ADMIN") : Set.of());
     assertThat(pod.getHostPID()).isEqualTo(bpf ? Boolean.TRUE : null);
     assertThat(pod.getHostNetwork()).isNull();
     Map<String, String> hostPaths = pod.getVolumes().stream().filter(v -> v.getHostPath() != null)
@@ -271,11 +275,22 @@ class DeploymentManifestsTest {
     if (bpf) {
       expected.putAll(Map.of("tracefs", "/sys/kernel/tracing", "btf", "/sys/kernel/btf"));
     }
+    // Written by the node daemon: the kubelet's seccomp directory, and the SELinux or AppArmor host paths.
+    Set<String> writable = new HashSet<>(Set.of("seccomp-profiles"));
+    if (selinux) {
+      expected.putAll(Map.of("selinux-store", "/var/lib/selinux", "selinux-config", "/etc/selinux", "selinuxfs", "/sys/fs/selinux"));
+      writable.addAll(Set.of("selinux-store", "selinux-config", "selinuxfs"));
+      assertThat(c.getSecurityContext().getSeLinuxOptions().getType()).isEqualTo("spc_t");
+    }
+    if (apparmor) {
+      expected.putAll(Map.of("apparmor-profiles", "/etc/apparmor.d", "securityfs", "/sys/kernel/security"));
+      writable.addAll(Set.of("apparmor-profiles", "securityfs"));
+    }
     assertThat(hostPaths).isEqualTo(expected);
     // The profiles go where the kubelet reads them: <KUBELET_DIR>/seccomp.
     assertThat(c.getVolumeMounts()).anyMatch(m -> m.getName().equals("seccomp-profiles") && m.getMountPath().equals("/var/lib/kubelet/seccomp")
         && !Boolean.TRUE.equals(m.getReadOnly()));
-    c.getVolumeMounts().stream().filter(m -> !m.getName().equals("seccomp-profiles") && hostPaths.containsKey(m.getName()))
+    c.getVolumeMounts().stream().filter(m -> !writable.contains(m.getName()) && hostPaths.containsKey(m.getName()))
         .forEach(m -> assertThat(m.getReadOnly()).as("host mount %s read-only", m.getName()).isTrue());
   }
 
@@ -353,7 +368,7 @@ class DeploymentManifestsTest {
 
   /** The real kustomize, where kubectl is installed: our reader must render exactly what it renders. */
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "restricted"})
+  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
   void rendersWhatKubectlKustomizeRenders(String overlay) throws Exception {
     Optional<Path> kubectl = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
         .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst();
