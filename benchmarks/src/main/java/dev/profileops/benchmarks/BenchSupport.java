@@ -54,7 +54,7 @@ final class BenchSupport {
   /** Held so the setting sticks (JUL keeps loggers weakly): the mock logs every request at INFO. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
-  /** Real x86_64 syscalls the generated profiles draw from (the same pool as NodeDaemonBenchmark's). */
+  /** Real x86_64 syscalls the generated profiles draw from (NodeDaemonBenchmark's pool too). */
   static final List<String> SYSCALLS = List.of(
       "accept", "accept4", "access", "arch_prctl", "bind", "brk", "capget", "capset", "chdir", "chmod",
       "chown", "clock_getres", "clock_gettime", "clock_nanosleep", "clone", "clone3", "close",

@@ -90,30 +90,7 @@ public final class NodeDaemonBenchmark {
   }
 
   // Real x86_64 syscalls, the pool the generated profiles draw from.
-  private static final List<String> SYSCALLS = List.of(
-      "accept", "accept4", "access", "arch_prctl", "bind", "brk", "capget", "capset", "chdir", "chmod",
-      "chown", "clock_getres", "clock_gettime", "clock_nanosleep", "clone", "clone3", "close",
-      "close_range", "connect", "copy_file_range", "dup", "dup2", "dup3", "epoll_create", "epoll_create1",
-      "epoll_ctl", "epoll_pwait", "epoll_wait", "eventfd", "eventfd2", "execve", "execveat", "exit",
-      "exit_group", "faccessat", "faccessat2", "fadvise64", "fallocate", "fchdir", "fchmod", "fchmodat",
-      "fchown", "fchownat", "fcntl", "fdatasync", "fgetxattr", "flock", "fork", "fstat", "fstatfs",
-      "fsync", "ftruncate", "futex", "getcwd", "getdents", "getdents64", "getegid", "geteuid", "getgid",
-      "getgroups", "getitimer", "getpeername", "getpgid", "getpgrp", "getpid", "getppid", "getpriority",
-      "getrandom", "getresgid", "getresuid", "getrlimit", "getrusage", "getsid", "getsockname",
-      "getsockopt", "gettid", "gettimeofday", "getuid", "getxattr", "inotify_add_watch",
-      "inotify_init1", "inotify_rm_watch", "ioctl", "kill", "lchown", "lgetxattr", "link", "linkat",
-      "listen", "lseek", "lstat", "madvise", "membarrier", "memfd_create", "mincore", "mkdir", "mkdirat",
-      "mlock", "mmap", "mprotect", "mremap", "msync", "munlock", "munmap", "nanosleep", "newfstatat",
-      "open", "openat", "openat2", "pause", "pipe", "pipe2", "poll", "ppoll", "prctl", "pread64",
-      "preadv", "prlimit64", "pselect6", "pwrite64", "pwritev", "read", "readlink", "readlinkat", "readv",
-      "recvfrom", "recvmmsg", "recvmsg", "rename", "renameat", "renameat2", "restart_syscall", "rmdir",
-      "rseq", "rt_sigaction", "rt_sigpending", "rt_sigprocmask", "rt_sigqueueinfo", "rt_sigreturn",
-      "rt_sigsuspend", "rt_sigtimedwait", "sched_getaffinity", "sched_yield", "select", "sendfile",
-      "sendmmsg", "sendmsg", "sendto", "set_robust_list", "set_tid_address", "setgid", "setgroups",
-      "setitimer", "setpgid", "setsid", "setsockopt", "setuid", "shutdown", "sigaltstack", "socket",
-      "socketpair", "splice", "stat", "statfs", "statx", "symlink", "symlinkat", "sysinfo", "tgkill",
-      "timerfd_create", "timerfd_settime", "tkill", "truncate", "umask", "uname", "unlink", "unlinkat",
-      "utimensat", "vfork", "wait4", "waitid", "write", "writev");
+  private static final List<String> SYSCALLS = BenchSupport.SYSCALLS;
 
   /** Held so the setting sticks (JUL keeps loggers weakly): the mock logs every request at INFO. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,10 +107,8 @@ final class NodeDaemonCommand implements Callable<Integer> {
     NodeLogEnricher startedEnricher = enricher;
     // Up before the profiles are installed: the startup probe gets "not ready" rather than a refused connection.
     HealthEndpoints health = healthPort > 0 ? HealthEndpoints.start(new InetSocketAddress(healthPort), readiness(daemon), profiling) : null;
-    MetricsServer metricsServer = startMetrics(client);
-    if (metricsServer != null) {
-      System.err.println("metrics on " + (metricsOptions.insecure() ? "http" : "https") + " :" + metricsServer.port() + MetricsServer.PATH);
-    }
+    // Started after the start-up pass (its TLS set-up is not on the way to ready); closed by the hook.
+    AtomicReference<MetricsServer> metrics = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (startedEnricher != null) {
@@ -118,6 +117,7 @@ final class NodeDaemonCommand implements Callable<Integer> {
       if (health != null) {
         health.close();
       }
+      MetricsServer metricsServer = metrics.get();
       if (metricsServer != null) {
         metricsServer.close();
       }
@@ -130,6 +130,11 @@ final class NodeDaemonCommand implements Callable<Integer> {
     daemon.installProfilesAtStart();
     if (daemon.isReady()) {
       System.err.println("ready: profiles of node " + nodeName + " installed (" + sinceJvmStart() + ")");
+    }
+    MetricsServer metricsServer = startMetrics(client);
+    metrics.set(metricsServer);
+    if (metricsServer != null) {
+      System.err.println("metrics on " + (metricsOptions.insecure() ? "http" : "https") + " :" + metricsServer.port() + MetricsServer.PATH);
     }
     daemon.startControllers();
     if (!daemon.isReady() && daemon.awaitReady(Duration.ofMinutes(5))) {

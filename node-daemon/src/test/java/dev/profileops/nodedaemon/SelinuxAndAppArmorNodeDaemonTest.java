@@ -21,10 +21,8 @@ import dev.profileops.nodedaemon.selinux.SelinuxPolicyInstaller;
 import dev.profileops.testsupport.AppArmorTools;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
@@ -54,7 +52,7 @@ class SelinuxAndAppArmorNodeDaemonTest {
   void installCrds() {
     for (Class<? extends CustomResource<?, ?>> type : List.of(SeccompProfile.class, SelinuxProfile.class,
         RawSelinuxProfile.class, AppArmorProfile.class, SecurityProfileNodeStatus.class, SecurityProfilesOperatorDaemon.class)) {
-      client.apiextensions().v1().customResourceDefinitions().resource(crdWithStatus(type)).create();
+      client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(type)).create();
     }
   }
 
@@ -213,15 +211,5 @@ class SelinuxAndAppArmorNodeDaemonTest {
   private String nodeMessage(String name) {
     SecurityProfileNodeStatus status = client.resources(SecurityProfileNodeStatus.class).withName(name).get();
     return status == null || status.getStatus() == null ? null : status.getStatus().getMessage();
-  }
-
-  private static CustomResourceDefinition crdWithStatus(Class<? extends CustomResource<?, ?>> type) {
-    return CustomResourceDefinitionContext.v1CRDFromCustomResourceType(type)
-        .editSpec()
-        .editFirstVersion()
-        .withNewSubresources().withNewStatus().endStatus().endSubresources()
-        .endVersion()
-        .endSpec()
-        .build();
   }
 }

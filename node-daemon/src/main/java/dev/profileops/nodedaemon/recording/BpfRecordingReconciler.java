@@ -1,6 +1,5 @@
 package dev.profileops.nodedaemon.recording;
 
-import dev.profileops.api.common.LabelSelectorMatcher;
 import dev.profileops.api.common.ProfileKind;
 import dev.profileops.api.recording.ProfileRecording;
 import dev.profileops.api.recording.ProfileRecordingSpec;
@@ -10,17 +9,13 @@ import dev.profileops.host.bpf.SyscallRecorder;
 import dev.profileops.recorder.bpf.RecordingToProfile;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,12 +23,10 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +57,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
   private final Map<RecordedContainer.Key, RecordedContainer> recording = new ConcurrentHashMap<>();
   private final Set<String> explained = ConcurrentHashMap.newKeySet();
   private volatile SyscallRecorder recorder;
-  private volatile InformerEventSource<Pod, ProfileRecording> pods;
-  private boolean fieldSelector = true;
+  private SelectedPods pods;
 
   /**
    * @param recorders makes the started recorder (or the unsupported stand-in) on first use
@@ -78,6 +70,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     this.toProfile = toProfile;
     this.writer = writer;
     this.clock = clock;
+    this.pods = new SelectedPods(nodeName, true);
   }
 
   /**
@@ -86,7 +79,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
    * Call before the controller starts.
    */
   public BpfRecordingReconciler withoutFieldSelector() {
-    this.fieldSelector = false;
+    this.pods = new SelectedPods(nodeName, false);
     return this;
   }
 
@@ -103,20 +96,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
 
   @Override
   public List<EventSource<?, ProfileRecording>> prepareEventSources(EventSourceContext<ProfileRecording> context) {
-    var recordings = context.getPrimaryCache();
-    var configuration = InformerEventSourceConfiguration.from(Pod.class, ProfileRecording.class)
-        .withName("pods-on-node")
-        .withGenericFilter(this::onThisNode)
-        .withSecondaryToPrimaryMapper(pod -> recordings.list(pod.getMetadata().getNamespace())
-            .filter(r -> selects(r, pod))
-            .map(ResourceID::fromResource)
-            .collect(Collectors.toSet()));
-    if (fieldSelector) {
-      // Only this node's pods reach the daemon, not every pod of the cluster.
-      configuration.withFieldSelector(new FieldSelector(new FieldSelector.Field("spec.nodeName", nodeName)));
-    }
-    pods = new InformerEventSource<>(configuration.build(), context);
-    return List.of(pods);
+    return List.of(pods.eventSource("pods-on-node", context));
   }
 
   @Override
@@ -136,16 +116,10 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     Instant now = clock.instant();
     Set<RecordedContainer.Key> running = new HashSet<>();
     boolean waiting = false;
-    for (Pod pod : pods.list(namespace, pod -> onThisNode(pod) && selects(profileRecording, pod)).toList()) {
-      for (ContainerStatus status : containerStatuses(pod)) {
-        if (!wanted(profileRecording.getSpec(), status.getName())) {
-          continue;
-        }
+    for (Pod pod : pods.of(profileRecording)) {
+      for (ContainerStatus status : SelectedPods.recordedContainers(profileRecording.getSpec(), pod)) {
         String id = RecordedContainer.runtimeId(status.getContainerID());
-        boolean isRunning = status.getState() != null && status.getState().getRunning() != null;
-        if (id == null) {
-          continue;
-        }
+        boolean isRunning = SelectedPods.isRunning(status);
         var key = new RecordedContainer.Key(namespace, name, pod.getMetadata().getUid(), status.getName(), id);
         if (isRunning) {
           running.add(key);
@@ -282,25 +256,5 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     if (explained.add(id + ":" + why)) {
       log.info("ProfileRecording {} is not recorded by this node's BPF recorder: {}", id, why);
     }
-  }
-
-  private boolean onThisNode(Pod pod) {
-    return pod.getSpec() != null && nodeName.equals(pod.getSpec().getNodeName());
-  }
-
-  static boolean selects(ProfileRecording profileRecording, Pod pod) {
-    return profileRecording.getSpec() != null
-        && Objects.equals(profileRecording.getMetadata().getNamespace(), pod.getMetadata().getNamespace())
-        && LabelSelectorMatcher.matches(profileRecording.getSpec().getPodSelector(), pod.getMetadata().getLabels());
-  }
-
-  private static boolean wanted(ProfileRecordingSpec spec, String container) {
-    return spec.getContainers() == null || spec.getContainers().isEmpty() || spec.getContainers().contains(container);
-  }
-
-  private static List<ContainerStatus> containerStatuses(Pod pod) {
-    return pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
-        ? List.of()
-        : pod.getStatus().getContainerStatuses();
   }
 }

@@ -9,17 +9,13 @@ import dev.profileops.recorder.bpf.RuntimeHandover;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,12 +63,12 @@ public final class LogRecordingReconciler implements Reconciler<ProfileRecording
   private final Clock clock;
   private final Map<RecordedContainer.Key, RecordedContainer> recording = new ConcurrentHashMap<>();
   private final Map<RecordedContainer.Key, Instant> ended = new ConcurrentHashMap<>();
-  private volatile InformerEventSource<Pod, ProfileRecording> pods;
-  private boolean fieldSelector = true;
+  private SelectedPods pods;
 
   public LogRecordingReconciler(String nodeName, LoggedSyscalls logged, LoggedAvcs avcs, RecordingNamespaces namespaces,
       RecordedProfileWriter writer, String nativeArch, Clock clock) {
     this.nodeName = nodeName;
+    this.pods = new SelectedPods(nodeName, true);
     this.logged = logged;
     this.avcs = avcs;
     this.namespaces = namespaces;
@@ -84,7 +79,7 @@ public final class LogRecordingReconciler implements Reconciler<ProfileRecording
 
   /** As {@link BpfRecordingReconciler#withoutFieldSelector()}. */
   public LogRecordingReconciler withoutFieldSelector() {
-    this.fieldSelector = false;
+    this.pods = new SelectedPods(nodeName, false);
     return this;
   }
 
@@ -103,19 +98,7 @@ public final class LogRecordingReconciler implements Reconciler<ProfileRecording
 
   @Override
   public List<EventSource<?, ProfileRecording>> prepareEventSources(EventSourceContext<ProfileRecording> context) {
-    var recordings = context.getPrimaryCache();
-    var configuration = InformerEventSourceConfiguration.from(Pod.class, ProfileRecording.class)
-        .withName("pods-on-node-logs")
-        .withGenericFilter(this::onThisNode)
-        .withSecondaryToPrimaryMapper(pod -> recordings.list(pod.getMetadata().getNamespace())
-            .filter(r -> BpfRecordingReconciler.selects(r, pod))
-            .map(ResourceID::fromResource)
-            .collect(Collectors.toSet()));
-    if (fieldSelector) {
-      configuration.withFieldSelector(new FieldSelector(new FieldSelector.Field("spec.nodeName", nodeName)));
-    }
-    pods = new InformerEventSource<>(configuration.build(), context);
-    return List.of(pods);
+    return List.of(pods.eventSource("pods-on-node-logs", context));
   }
 
   @Override
@@ -133,18 +116,14 @@ public final class LogRecordingReconciler implements Reconciler<ProfileRecording
     }
     Set<RecordedContainer.Key> running = new HashSet<>();
     List<Pod> selected = optedIn
-        ? pods.list(namespace, pod -> onThisNode(pod) && BpfRecordingReconciler.selects(profileRecording, pod)).toList()
+        ? pods.of(profileRecording)
         : List.of();
     for (Pod pod : selected) {
-      List<ContainerStatus> statuses = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
-          ? List.of() : pod.getStatus().getContainerStatuses();
-      for (ContainerStatus status : statuses) {
-        String id = RecordedContainer.runtimeId(status.getContainerID());
-        List<String> only = profileRecording.getSpec().getContainers();
-        if (id == null || (only != null && !only.isEmpty() && !only.contains(status.getName()))
-            || status.getState() == null || status.getState().getRunning() == null) {
+      for (ContainerStatus status : SelectedPods.recordedContainers(profileRecording.getSpec(), pod)) {
+        if (!SelectedPods.isRunning(status)) {
           continue;
         }
+        String id = RecordedContainer.runtimeId(status.getContainerID());
         var key = new RecordedContainer.Key(namespace, name, pod.getMetadata().getUid(), status.getName(), id);
         running.add(key);
         if (!recording.containsKey(key)) {
@@ -237,9 +216,5 @@ public final class LogRecordingReconciler implements Reconciler<ProfileRecording
   static boolean isLogRecording(ProfileRecordingSpec spec) {
     return spec != null && spec.getRecorder() == RecorderType.Logs
         && (spec.getKind() == ProfileKind.SeccompProfile || spec.getKind() == ProfileKind.SelinuxProfile);
-  }
-
-  private boolean onThisNode(Pod pod) {
-    return pod.getSpec() != null && nodeName.equals(pod.getSpec().getNodeName());
   }
 }

@@ -2,24 +2,21 @@ package dev.profileops.nodedaemon.recording;
 
 import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.ProfileActivation;
+import dev.profileops.api.common.ProfileSpec;
 import dev.profileops.api.recording.MergeStrategy;
 import dev.profileops.api.recording.ProfileRecording;
-import dev.profileops.api.common.ProfileSpec;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.selinux.PolicyRef;
 import dev.profileops.api.selinux.SelinuxProfile;
 import dev.profileops.api.selinux.SelinuxProfileSpec;
+import dev.profileops.nodedaemon.status.ShortNames;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +27,6 @@ import java.util.Map;
  * profile is never installed; the recorder merges the partials into one and proposes it to git.
  */
 public final class RecordedProfileWriter {
-  private static final int MAX_NAME = 253;
 
   private final KubernetesClient client;
   private final String nodeName;
@@ -90,20 +86,6 @@ public final class RecordedProfileWriter {
    * their name's suffix. Cut and made unique with a hash past an object name's 253 characters.
    */
   public static String name(String recording, String container, String pod) {
-    String name = RecordedSeccompProfile.name(recording, container) + "-" + pod;
-    if (name.length() <= MAX_NAME) {
-      return name;
-    }
-    String hash = hash(name);
-    return name.substring(0, MAX_NAME - hash.length() - 1).replaceAll("[-.]+$", "") + "-" + hash;
-  }
-
-  private static String hash(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, 10);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return ShortNames.fit(RecordedSeccompProfile.name(recording, container) + "-" + pod, ShortNames.MAX_OBJECT_NAME);
   }
 }

@@ -1,12 +1,12 @@
 package dev.profileops.nodedaemon.status;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.nodestatus.NodeStatusSpec;
 import dev.profileops.api.nodestatus.NodeStatusStatus;
 import dev.profileops.api.nodestatus.SecurityProfileNodeStatus;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -15,13 +15,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,9 +28,6 @@ import java.util.Objects;
  * status can be aggregated with a label selector across nodes. Writes only what changed.
  */
 public final class NodeStatusWriter {
-  private static final int MAX_LABEL_VALUE = 63;
-  private static final int MAX_OBJECT_NAME = 253;
-  private static final int HASH_LENGTH = 10;
 
   private final KubernetesClient client;
   private final String nodeName;
@@ -58,12 +51,7 @@ public final class NodeStatusWriter {
 
   /** {@code <profile>-<node>}, shortened with a hash in the rare case it exceeds an object name's 253. */
   public static String objectName(String profileName, String nodeName) {
-    String name = SecurityProfileNodeStatus.nameFor(profileName, nodeName);
-    if (name.length() <= MAX_OBJECT_NAME) {
-      return name;
-    }
-    String prefix = trimTrailingSeparators(name.substring(0, MAX_OBJECT_NAME - HASH_LENGTH - 1));
-    return prefix + "-" + hash(name);
+    return ShortNames.fit(SecurityProfileNodeStatus.nameFor(profileName, nodeName), ShortNames.MAX_OBJECT_NAME);
   }
 
   /** Creates or updates this node's status for the profile. */
@@ -236,27 +224,6 @@ public final class NodeStatusWriter {
   }
 
   private static String labelValue(String value) {
-    if (value.length() <= MAX_LABEL_VALUE) {
-      return value;
-    }
-    String prefix = trimTrailingSeparators(value.substring(0, MAX_LABEL_VALUE - HASH_LENGTH - 1));
-    return prefix + "-" + hash(value);
-  }
-
-  private static String trimTrailingSeparators(String text) {
-    int end = text.length();
-    while (end > 0 && !Character.isLetterOrDigit(text.charAt(end - 1))) {
-      end--;
-    }
-    return text.substring(0, end);
-  }
-
-  private static String hash(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return ShortNames.fit(value, ShortNames.MAX_LABEL_VALUE);
   }
 }
