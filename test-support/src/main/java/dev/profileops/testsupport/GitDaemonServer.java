@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -144,16 +143,12 @@ public final class GitDaemonServer implements AutoCloseable {
    * @return the repository's directory
    */
   public Path createBareRepo(String name) throws IOException {
-    Path repo = basePath.resolve(repoPath(name));
-    Files.createDirectories(repo.getParent());
-    git(null, "init", "--quiet", "--bare", "--initial-branch=main", repo.toString());
-    git(repo, "config", "daemon.receivepack", "true");
-    return repo;
+    return BareRepositories.create(basePath, name, "daemon.receivepack", "true");
   }
 
   /** {@code git://127.0.0.1:PORT/name.git}. */
   public String url(String name) {
-    return "git://127.0.0.1:" + port + "/" + repoPath(name);
+    return "git://127.0.0.1:" + port + "/" + BareRepositories.path(name);
   }
 
   /** The daemon's own log (connections, errors), for failure messages. */
@@ -184,22 +179,6 @@ public final class GitDaemonServer implements AutoCloseable {
   @Override
   public String toString() {
     return "GitDaemonServer[127.0.0.1:" + port + ", " + basePath + "]";
-  }
-
-  private static String repoPath(String name) {
-    if (name == null
-        || !name.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
-        || List.of(name.split("/")).stream().anyMatch(s -> s.equals(".") || s.equals(".."))) {
-      throw new IllegalArgumentException("not a repository name: " + name);
-    }
-    return name.endsWith(".git") ? name : name + ".git";
-  }
-
-  private static void git(Path dir, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add("git");
-    command.addAll(List.of(args));
-    Commands.run(command, dir, GitWorkTree.hermeticEnv(), GIT_TIMEOUT).orThrow();
   }
 
   private static int freePort() throws IOException {

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -142,16 +141,12 @@ public final class GitHttpServer implements AutoCloseable {
    * @return the repository's directory, which a test can also push to directly
    */
   public Path createBareRepo(String name) throws IOException {
-    Path repo = basePath.resolve(repoPath(name));
-    Files.createDirectories(repo.getParent());
-    git(null, "init", "--quiet", "--bare", "--initial-branch=main", repo.toString());
-    git(repo, "config", "http.receivepack", "true");
-    return repo;
+    return BareRepositories.create(basePath, name, "http.receivepack", "true");
   }
 
   /** {@code http://127.0.0.1:PORT/name.git}, without credentials. */
   public String url(String name) {
-    return "http://127.0.0.1:" + port + "/" + repoPath(name);
+    return "http://127.0.0.1:" + port + "/" + BareRepositories.path(name);
   }
 
   /** {@link #url} with the credentials in it, for the git command line (which never prompts here). */
@@ -159,7 +154,7 @@ public final class GitHttpServer implements AutoCloseable {
     if (user == null) {
       return url(name);
     }
-    return "http://" + urlEncode(user) + ":" + urlEncode(password) + "@127.0.0.1:" + port + "/" + repoPath(name);
+    return "http://" + urlEncode(user) + ":" + urlEncode(password) + "@127.0.0.1:" + port + "/" + BareRepositories.path(name);
   }
 
   /**
@@ -464,19 +459,4 @@ public final class GitHttpServer implements AutoCloseable {
     return backend;
   }
 
-  private static String repoPath(String name) {
-    if (name == null
-        || !name.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
-        || List.of(name.split("/")).stream().anyMatch(s -> s.equals(".") || s.equals(".."))) {
-      throw new IllegalArgumentException("not a repository name: " + name);
-    }
-    return name.endsWith(".git") ? name : name + ".git";
-  }
-
-  private static void git(Path dir, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add("git");
-    command.addAll(List.of(args));
-    Commands.run(command, dir, GitWorkTree.hermeticEnv(), GIT_TIMEOUT).orThrow();
-  }
 }

@@ -165,16 +165,12 @@ public final class SshGitServer implements AutoCloseable {
    * @return the repository's directory, which a test pushes to directly
    */
   public Path createBareRepo(String name) throws IOException {
-    Path repo = basePath.resolve(repoPath(name));
-    Files.createDirectories(repo.getParent());
-    Commands.run(List.of("git", "init", "--quiet", "--bare", "--initial-branch=main", repo.toString()), null,
-        GitWorkTree.hermeticEnv(), COMMAND_TIMEOUT).orThrow();
-    return repo;
+    return BareRepositories.create(basePath, name);
   }
 
   /** {@code ssh://root@127.0.0.1:PORT/ABSOLUTE/PATH/name.git}. */
   public String url(String name) {
-    return "ssh://root@127.0.0.1:" + port + basePath.resolve(repoPath(name));
+    return "ssh://root@127.0.0.1:" + port + basePath.resolve(BareRepositories.path(name));
   }
 
   /** The client's private key (OpenSSH format, unencrypted), the one sshd lets in. */
@@ -266,15 +262,6 @@ public final class SshGitServer implements AutoCloseable {
       throw new IOException("not a public key: " + key + ".pub");
     }
     return parts[0] + " " + parts[1];
-  }
-
-  private static String repoPath(String name) {
-    if (name == null
-        || !name.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
-        || List.of(name.split("/")).stream().anyMatch(s -> s.equals(".") || s.equals(".."))) {
-      throw new IllegalArgumentException("not a repository name: " + name);
-    }
-    return name.endsWith(".git") ? name : name + ".git";
   }
 
   private static int freePort() throws IOException {
