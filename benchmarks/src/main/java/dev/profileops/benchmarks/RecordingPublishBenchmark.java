@@ -4,6 +4,7 @@ import dev.profileops.api.recording.MergeStrategy;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.benchmarks.BenchSupport.Profile;
 import dev.profileops.host.seccomp.SyscallTables;
+import dev.profileops.recorder.RecordingMetadata;
 import dev.profileops.recorder.merge.MergeResult;
 import dev.profileops.recorder.merge.PartialProfileMerger;
 import dev.profileops.recorder.merge.ReplicaProfile;
@@ -12,6 +13,7 @@ import dev.profileops.recorder.publish.PublishResult;
 import dev.profileops.recorder.publish.PublishTimings;
 import dev.profileops.recorder.publish.RecordingPublisher;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
+import dev.profileops.recorder.seccomp.SeccompRecordedKind;
 import dev.profileops.testsupport.GitDaemonServer;
 import dev.profileops.testsupport.GitWorkTree;
 import java.nio.file.Files;
@@ -65,7 +67,7 @@ public final class RecordingPublishBenchmark {
       git.createBareRepo("team/profiles");
       String url = git.url("team/profiles");
       for (int i = 0; i < profiles; i++) {
-        String name = i == profiles / 2 ? RecordedSeccompProfile.name(RECORDING, CONTAINER) : String.format(Locale.ROOT, "profile-%03d", i);
+        String name = i == profiles / 2 ? RecordingMetadata.name(RECORDING, CONTAINER) : String.format(Locale.ROOT, "profile-%03d", i);
         seed.write("seccomp/" + name + ".yaml", new Profile(name, null, syscalls(i, 40), List.of("ptrace"), 1).yaml());
       }
       seed.commitAll(profiles + " profiles");
@@ -114,16 +116,16 @@ public final class RecordingPublishBenchmark {
 
   private static Run publishOnce(RecordingPublisher publisher, PartialProfileMerger merger, String url, int run,
       int replicas) throws Exception {
-    List<ReplicaProfile> partials = new ArrayList<>();
+    List<ReplicaProfile<SeccompProfile>> partials = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (int r = 0; r < replicas; r++) {
       String suffix = "r" + r;
       names.add(CONTAINER + "-" + suffix);
-      partials.add(new ReplicaProfile(suffix, "node-" + (r % 2),
+      partials.add(new ReplicaProfile<>(suffix, "node-" + (r % 2),
           RecordedSeccompProfile.build(RECORDING, CONTAINER, "x86_64", syscalls(run + r, 60))));
     }
     long start = System.nanoTime();
-    MergeResult merged = merger.merge(RECORDING, CONTAINER, partials, MergeStrategy.Containers);
+    MergeResult<SeccompProfile> merged = merger.merge(SeccompRecordedKind.INSTANCE, RECORDING, CONTAINER, partials, MergeStrategy.Containers);
     List<SeccompProfile> profiles = merged.profiles();
     PublishResult result = publisher.publish(PublishRequest.builder(url, RECORDING, CONTAINER)
         .profiles(profiles)

@@ -10,6 +10,7 @@ import dev.profileops.api.selinux.PolicyRef;
 import dev.profileops.api.selinux.SelinuxProfile;
 import dev.profileops.api.selinux.SelinuxProfileSpec;
 import dev.profileops.nodedaemon.status.ShortNames;
+import dev.profileops.recorder.RecordingMetadata;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -63,18 +64,18 @@ public final class RecordedProfileWriter {
     var meta = profile.getMetadata();
     meta.setName(name(container.recording(), container.container(), container.pod()));
     Map<String, String> labels = new HashMap<>();
-    labels.put(RecordedSeccompProfile.LABEL_RECORDING_ID, container.recording());
-    labels.put(RecordedSeccompProfile.LABEL_CONTAINER_ID, container.container());
+    labels.put(RecordingMetadata.LABEL_RECORDING_ID, container.recording());
+    labels.put(RecordingMetadata.LABEL_CONTAINER_ID, container.container());
     if (recording.getSpec().getMergeStrategy() == MergeStrategy.Containers) {
       labels.put(SpoApi.LABEL_PARTIAL, "true");
     }
     meta.setLabels(labels);
     meta.setAnnotations(Map.of(
-        RecordedSeccompProfile.ANNOTATION_RECORDING_NAMESPACE, container.recordingNamespace(),
-        RecordedSeccompProfile.ANNOTATION_POD, container.recordingNamespace() + "/" + container.pod(),
-        RecordedSeccompProfile.ANNOTATION_NODE, nodeName,
-        RecordedSeccompProfile.ANNOTATION_STARTED, container.started().toString(),
-        RecordedSeccompProfile.ANNOTATION_ENDED, ended.toString()));
+        RecordingMetadata.ANNOTATION_RECORDING_NAMESPACE, container.recordingNamespace(),
+        RecordingMetadata.ANNOTATION_POD, container.recordingNamespace() + "/" + container.pod(),
+        RecordingMetadata.ANNOTATION_NODE, nodeName,
+        RecordingMetadata.ANNOTATION_STARTED, container.started().toString(),
+        RecordingMetadata.ANNOTATION_ENDED, ended.toString()));
     if (Boolean.TRUE.equals(recording.getSpec().getDisableProfileAfterRecording())) {
       profile.getSpec().setState(ProfileActivation.Disabled);
     }
@@ -86,6 +87,6 @@ public final class RecordedProfileWriter {
    * their name's suffix. Cut and made unique with a hash past an object name's 253 characters.
    */
   public static String name(String recording, String container, String pod) {
-    return ShortNames.fit(RecordedSeccompProfile.name(recording, container) + "-" + pod, ShortNames.MAX_OBJECT_NAME);
+    return ShortNames.fit(RecordingMetadata.name(recording, container) + "-" + pod, ShortNames.MAX_OBJECT_NAME);
   }
 }

@@ -9,8 +9,12 @@ import dev.profileops.api.recording.MergeStrategy;
 import dev.profileops.api.recording.ProfileRecording;
 import dev.profileops.api.recording.RecorderType;
 import dev.profileops.api.selinux.SelinuxProfile;
+import dev.profileops.api.source.GitRef;
+import dev.profileops.api.source.ProfileSource;
+import dev.profileops.api.source.ProfileSourceSpec;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
+import dev.profileops.host.selinux.PolicyStores;
 import dev.profileops.nodedaemon.MockCrds;
 import dev.profileops.nodedaemon.NodeDaemon;
 import dev.profileops.nodedaemon.enricher.EnricherMetrics;
@@ -21,10 +25,21 @@ import dev.profileops.nodedaemon.enricher.resolve.ProcFsProcessTable;
 import dev.profileops.nodedaemon.enricher.resolve.ProcessResolver;
 import dev.profileops.nodedaemon.enricher.resolve.SyscallNames;
 import dev.profileops.nodedaemon.enricher.source.FollowedFile;
+import dev.profileops.nodedaemon.selinux.SelinuxCil;
+import dev.profileops.nodedaemon.selinux.SelinuxPolicyInstaller;
+import dev.profileops.recorder.cluster.PublishTarget;
+import dev.profileops.recorder.cluster.RecordingPublishReconciler;
+import dev.profileops.recorder.publish.RecordingPublisher;
+import dev.profileops.syncer.source.LoadResult;
+import dev.profileops.syncer.source.RepositoryLoader;
+import dev.profileops.testsupport.GitDaemonServer;
+import dev.profileops.testsupport.GitWorkTree;
 import dev.profileops.testsupport.Prerequisites;
+import dev.profileops.testsupport.SelinuxStoreCopy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SELinux recording from logs ({@code kind: SelinuxProfile}, {@code recorder: Logs}) and the namespace
- * opt-in, through the node daemon's operator and the log enricher on an audit file. The AVC lines are
+ * opt-in, through the node daemon's operator and the log enricher on an audit file, and on to a
+ * pull-request branch through the recorder's publisher. The AVC lines are
  * fixtures written from the documented format: this machine's kernel has no SELinux and cannot emit
  * them. Pods, recordings and profiles live in the mock API server's CRUD mode.
  */
@@ -151,6 +167,86 @@ class LogRecordingSelinuxTest {
     assertThat(profile.getMetadata().getAnnotations()).containsValue("apps/web-1");
     assertThat(client.resources(SelinuxProfile.class).list().getItems()).as("nothing of the unselected pod").hasSize(1);
     assertThat(enricher.stats().malformed()).isEqualTo(1);
+  }
+
+  /**
+   * The whole path of issue #6 for SELinux: AVCs → the node's SelinuxProfile → the recorder's
+   * pull-request branch on a real {@code git daemon} → the syncer's validation → CIL compiled and
+   * installed by {@code semodule} into a copy of Debian's policy store.
+   */
+  @Test
+  void aRecordingNamingARepositoryEndsAsABranchWhoseProfileTheSyncerTakesAndSemoduleCompiles() throws Exception {
+    SelinuxStoreCopy.assumeAvailable();
+    GitDaemonServer.assumeAvailable();
+    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(ProfileSource.class)).create();
+    try (GitDaemonServer git = GitDaemonServer.start(); GitWorkTree seed = GitWorkTree.init();
+        SelinuxStoreCopy store = SelinuxStoreCopy.create()) {
+      git.createBareRepo("team/profiles");
+      seed.write("README.md", "profiles\n").commitAll("start");
+      seed.push(git.url("team/profiles"), "main");
+      client.resource(profileSource(git.url("team/profiles"))).create();
+      Operator recorder = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
+          .withUseSSAToPatchPrimaryResource(false));
+      recorder.register(new RecordingPublishReconciler(client, new RecordingPublisher(dir.resolve("clones"), table)),
+          c -> c.withFinalizer(RecordingPublishReconciler.FINALIZER));
+      recorder.start();
+      try {
+        client.resource(RecordingFixtures.namespace(RecordingFixtures.NAMESPACE, true)).create();
+        client.resource(RecordingFixtures.runningPod("web-1", NODE, "web", "box", "containerd://" + WEB)).create();
+        ProfileRecording toGit = selinuxRecording("web");
+        toGit.getMetadata().setAnnotations(Map.of(PublishTarget.ANNOTATION, "profiles"));
+        client.resource(toGit).create();
+        await().atMost(WAIT).until(() -> recording.recordedContainers().stream().anyMatch(c -> c.containerId().equals(WEB)));
+        process(100, WEB);
+        append(avc(1, 100, "append getattr open", "system_u:object_r:var_log_t:s0", "file"),
+            syscall(1, 100, 257),
+            avc(2, 100, "search", "system_u:object_r:var_log_t:s0", "dir"),
+            syscall(2, 100, 257),
+            // a capability: the deny-list refuses it, so it is not proposed
+            avc(3, 100, "dac_override", RECORDING_CONTEXT, "capability"),
+            syscall(3, 100, 2));
+        enricher.pollOnce();
+        enricher.drain();
+        client.pods().inNamespace(RecordingFixtures.NAMESPACE).withName("web-1").editStatus(RecordingFixtures::exited);
+
+        String branch = "refs/heads/profileops/recording/web-box";
+        await().atMost(WAIT).until(() -> !seed.git("ls-remote", git.url("team/profiles"), branch).isBlank());
+        seed.git("fetch", "-q", git.url("team/profiles"), branch);
+        seed.git("checkout", "-q", "FETCH_HEAD");
+        assertThat(seed.dir().resolve("selinux/web-box-web-1.yaml")).exists();
+        assertThat(seed.git("log", "-1", "--format=%B")).startsWith("Recorded SELinux profile web-box-web-1 (+4 -0 permissions)")
+            .contains("left out: @self capability dac_override");
+
+        LoadResult loaded = new RepositoryLoader(table).load(seed.dir());
+        assertThat(loaded.errors()).isEmpty();
+        SelinuxProfile proposed = (SelinuxProfile) loaded.validObjects().stream()
+            .filter(o -> o.name().equals("web-box-web-1")).findFirst().orElseThrow().resource();
+        assertThat(proposed.getSpec().getAllow()).isEqualTo(Map.of(
+            "var_log_t", Map.of("dir", List.of("search"), "file", List.of("append", "getattr", "open"))));
+
+        SelinuxPolicyInstaller installer = new SelinuxPolicyInstaller(PolicyStores.system(store.root(), SelinuxStoreCopy.STORE_NAME));
+        assertThat(installer.installBasePolicies().errors()).isEmpty();
+        SelinuxPolicyInstaller.BatchResult installed = installer.installAll(Map.of("web-box-web-1",
+            new SelinuxCil(n -> null).translate("web-box-web-1", proposed.getSpec())));
+        assertThat(installed.errors()).isEmpty();
+        assertThat(store.listFull()).anySatisfy(l -> assertThat(l).matches("350 +web-box-web-1 +cil"));
+      } finally {
+        recorder.stop();
+      }
+    }
+  }
+
+  private static ProfileSource profileSource(String url) {
+    ProfileSource source = new ProfileSource();
+    source.getMetadata().setName("profiles");
+    source.getMetadata().setNamespace(RecordingFixtures.NAMESPACE);
+    ProfileSourceSpec spec = new ProfileSourceSpec();
+    spec.setUrl(url);
+    GitRef ref = new GitRef();
+    ref.setBranch("main");
+    spec.setRef(ref);
+    source.setSpec(spec);
+    return source;
   }
 
   @Test

@@ -1,18 +1,24 @@
 package dev.profileops.recorder.cluster;
 
 import dev.profileops.api.SpoApi;
+import dev.profileops.api.common.ProfileSpec;
 import dev.profileops.api.recording.MergeStrategy;
 import dev.profileops.api.recording.ProfileRecording;
-import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.recorder.RecordedKind;
+import dev.profileops.recorder.RecordingMetadata;
 import dev.profileops.recorder.merge.MergeResult;
 import dev.profileops.recorder.merge.PartialProfileMerger;
 import dev.profileops.recorder.merge.ReplicaProfile;
-import dev.profileops.recorder.merge.SyscallCoverage;
+import dev.profileops.recorder.merge.RuleCoverage;
 import dev.profileops.recorder.publish.PublishRequest;
 import dev.profileops.recorder.publish.PublishResult;
 import dev.profileops.recorder.publish.RecordingPublisher;
-import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
+import dev.profileops.recorder.seccomp.SeccompRecordedKind;
+import dev.profileops.recorder.seccomp.SyscallCoverageAnnotation;
+import dev.profileops.recorder.selinux.SelinuxRecordedKind;
 import dev.profileops.syncer.forge.ForgeException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -39,8 +45,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recorder's side of a ProfileRecording in the cluster: takes the SeccompProfiles the node
- * daemons recorded for it and hands them to people as a pull request ({@link PublishTarget}), or, for
+ * The recorder's side of a ProfileRecording in the cluster: takes the SeccompProfiles and SelinuxProfiles
+ * the node daemons recorded for it and hands them to people as a pull request ({@link PublishTarget}), or, for
  * a recording that names no target, leaves them in the cluster as SPO does.
  *
  * <ul>
@@ -48,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *       it (its container exited), all replicas of one container on one branch.
  *   <li>{@code mergeStrategy: Containers}: the nodes publish partial profiles; when the recording is
  *       deleted, and once every node has published (their finalizers are gone), the partials of each
- *       container are merged into one profile with the syscall-coverage annotation, proposed (or created
+ *       container are merged into one profile (a seccomp one with the syscall-coverage annotation), proposed (or created
  *       in the cluster), and the partials deleted.
  * </ul>
  */
@@ -60,10 +66,14 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
   static final String NODE_FINALIZER_SUFFIX = ".recording.profileops.dev/published";
   static final Duration WAIT_FOR_NODES = Duration.ofSeconds(1);
 
+  /** The kinds a node records and this reconciler publishes. */
+  static final List<RecordedKind<?>> KINDS = List.of(SeccompRecordedKind.INSTANCE, SelinuxRecordedKind.INSTANCE);
+
   private static final Logger log = LoggerFactory.getLogger(RecordingPublishReconciler.class);
 
   private final KubernetesClient client;
   private final RecordingPublisher publisher;
+
   private final PartialProfileMerger merger = new PartialProfileMerger();
 
   public RecordingPublishReconciler(KubernetesClient client, RecordingPublisher publisher) {
@@ -73,12 +83,17 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
 
   @Override
   public List<EventSource<?, ProfileRecording>> prepareEventSources(EventSourceContext<ProfileRecording> context) {
-    var configuration = InformerEventSourceConfiguration.from(SeccompProfile.class, ProfileRecording.class)
-        .withName("recorded-profiles")
-        .withLabelSelector(RecordedSeccompProfile.LABEL_RECORDING_ID)
+    return KINDS.stream().<EventSource<?, ProfileRecording>>map(kind -> recordedProfiles(kind, context)).toList();
+  }
+
+  private static <P extends CustomResource<? extends ProfileSpec, ?>> InformerEventSource<P, ProfileRecording> recordedProfiles(
+      RecordedKind<P> kind, EventSourceContext<ProfileRecording> context) {
+    var configuration = InformerEventSourceConfiguration.from(kind.type(), ProfileRecording.class)
+        .withName("recorded-" + kind.kind())
+        .withLabelSelector(RecordingMetadata.LABEL_RECORDING_ID)
         .withSecondaryToPrimaryMapper(profile -> recordingOf(profile).map(Set::of).orElse(Set.of()))
         .build();
-    return List.of(new InformerEventSource<>(configuration, context));
+    return new InformerEventSource<>(configuration, context);
   }
 
   @Override
@@ -91,20 +106,26 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
     if (target.isEmpty()) {
       return UpdateControl.noUpdate();
     }
-    Map<String, List<SeccompProfile>> byContainer = recordedProfiles(recording, context).stream()
+    for (RecordedKind<?> kind : KINDS) {
+      proposeEachReplica(kind, recording, target.get(), context);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  /** {@code mergeStrategy: None}: every replica of a container on its branch, so the branch holds the whole recording. */
+  private <P extends CustomResource<? extends ProfileSpec, ?>> void proposeEachReplica(RecordedKind<P> kind,
+      ProfileRecording recording, PublishTarget target, Context<ProfileRecording> context) throws ForgeException {
+    Map<String, List<P>> byContainer = recordedProfiles(kind, recording, context).stream()
         .filter(p -> !isPartial(p))
-        .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(RecordedSeccompProfile.LABEL_CONTAINER_ID),
-            TreeMap::new, Collectors.toList()));
+        .collect(Collectors.groupingBy(RecordingPublishReconciler::container, TreeMap::new, Collectors.toList()));
     for (var container : byContainer.entrySet()) {
       if (container.getValue().stream().allMatch(RecordingPublishReconciler::isPublished)) {
         continue;
       }
-      // Every replica of the container goes on its branch, so the branch always holds the whole recording.
-      PublishResult result = publisher.publish(request(recording, container.getKey(), target.get(), container.getValue(),
+      PublishResult result = publisher.publish(request(kind, recording, container.getKey(), target, container.getValue(),
           container.getValue(), Optional.empty()));
-      container.getValue().forEach(p -> markPublished(p, result));
+      container.getValue().forEach(p -> markPublished(kind, p, result));
     }
-    return UpdateControl.noUpdate();
   }
 
   @Override
@@ -119,45 +140,57 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
       return DeleteControl.defaultDelete();
     }
     Optional<PublishTarget> target = PublishTarget.of(client, recording);
-    Map<String, List<SeccompProfile>> partials = recordedProfiles(recording, context).stream()
+    for (RecordedKind<?> kind : KINDS) {
+      mergePartials(kind, recording, target, context);
+    }
+    return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * {@code mergeStrategy: Containers}: the partials of each container merged into one profile, proposed
+   * (or created in the cluster when no repository is named), then deleted.
+   */
+  private <P extends CustomResource<? extends ProfileSpec, ?>> void mergePartials(RecordedKind<P> kind,
+      ProfileRecording recording, Optional<PublishTarget> target, Context<ProfileRecording> context) throws ForgeException {
+    Map<String, List<P>> partials = recordedProfiles(kind, recording, context).stream()
         .filter(RecordingPublishReconciler::isPartial)
-        .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(RecordedSeccompProfile.LABEL_CONTAINER_ID),
-            TreeMap::new, Collectors.toList()));
+        .collect(Collectors.groupingBy(RecordingPublishReconciler::container, TreeMap::new, Collectors.toList()));
     for (var container : partials.entrySet()) {
-      List<ReplicaProfile> replicas = container.getValue().stream()
+      List<ReplicaProfile<P>> replicas = container.getValue().stream()
           .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
-          .map(p -> new ReplicaProfile(replica(p), annotation(p, RecordedSeccompProfile.ANNOTATION_NODE), p))
+          .map(p -> new ReplicaProfile<>(replica(p), annotation(p, RecordingMetadata.ANNOTATION_NODE), p))
           .toList();
-      MergeResult merged = merger.merge(recording.getMetadata().getName(), container.getKey(), replicas, MergeStrategy.Containers);
+      MergeResult<P> merged = merger.merge(kind, recording.getMetadata().getName(), container.getKey(), replicas,
+          MergeStrategy.Containers);
       if (target.isPresent()) {
-        PublishResult result = publisher.publish(request(recording, container.getKey(), target.get(), merged.profiles(),
+        PublishResult result = publisher.publish(request(kind, recording, container.getKey(), target.get(), merged.profiles(),
             container.getValue(), merged.coverage()));
         log.info("Recording {}: container {} merged from {} replicas and proposed on {}", recording.getMetadata().getName(),
             container.getKey(), replicas.size(), result.branch());
       } else {
         merged.profiles().forEach(p -> client.resource(p).createOr(NonDeletingOperation::update));
-        log.info("Recording {}: container {} merged from {} replicas into SeccompProfile {}", recording.getMetadata().getName(),
-            container.getKey(), replicas.size(), merged.profiles().get(0).getMetadata().getName());
+        log.info("Recording {}: container {} merged from {} replicas into {} {}", recording.getMetadata().getName(),
+            container.getKey(), replicas.size(), kind.kind(), merged.profiles().get(0).getMetadata().getName());
       }
       container.getValue().forEach(p -> client.resource(p).delete());
     }
-    return DeleteControl.defaultDelete();
   }
 
-  private PublishRequest request(ProfileRecording recording, String container, PublishTarget target,
-      List<SeccompProfile> profiles, List<SeccompProfile> replicas, Optional<SyscallCoverage> coverage) {
+  private <P extends CustomResource<? extends ProfileSpec, ?>> PublishRequest request(RecordedKind<P> kind,
+      ProfileRecording recording, String container, PublishTarget target, List<P> profiles, List<P> replicas,
+      Optional<RuleCoverage> coverage) {
     var builder = PublishRequest.builder(target.repositoryUrl(), recording.getMetadata().getName(), container)
         .defaultBranch(target.defaultBranch())
         .transport(target.transport())
-        .profiles(profiles.stream().map(RecordingPublishReconciler::forGit).toList())
+        .profiles(kind, profiles.stream().map(p -> forGit(kind, p)).toList())
         .replicas(replicas.stream().map(RecordingPublishReconciler::replica).sorted().toList())
-        .nodes(replicas.stream().map(p -> annotation(p, RecordedSeccompProfile.ANNOTATION_NODE)).filter(Objects::nonNull)
+        .nodes(replicas.stream().map(p -> annotation(p, RecordingMetadata.ANNOTATION_NODE)).filter(Objects::nonNull)
             .distinct().sorted().toList());
     target.pullRequest().ifPresent(builder::pullRequest);
     coverage.ifPresent(builder::coverage);
-    Optional<Instant> start = replicas.stream().map(p -> instant(p, RecordedSeccompProfile.ANNOTATION_STARTED))
+    Optional<Instant> start = replicas.stream().map(p -> instant(p, RecordingMetadata.ANNOTATION_STARTED))
         .flatMap(Optional::stream).min(Comparator.naturalOrder());
-    Optional<Instant> end = replicas.stream().map(p -> instant(p, RecordedSeccompProfile.ANNOTATION_ENDED))
+    Optional<Instant> end = replicas.stream().map(p -> instant(p, RecordingMetadata.ANNOTATION_ENDED))
         .flatMap(Optional::stream).max(Comparator.naturalOrder());
     if (start.isPresent() && end.isPresent()) {
       builder.window(start.get(), end.get());
@@ -166,23 +199,23 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
   }
 
   /** What goes into the repository: name, the recording's labels and the coverage; no cluster bookkeeping. */
-  private static SeccompProfile forGit(SeccompProfile recorded) {
-    SeccompProfile profile = new SeccompProfile();
+  private static <P extends CustomResource<? extends ProfileSpec, ?>> P forGit(RecordedKind<P> kind, P recorded) {
+    P profile = kind.withSpecOf(recorded);
     profile.getMetadata().setName(recorded.getMetadata().getName());
     Map<String, String> labels = new TreeMap<>(Objects.requireNonNullElse(recorded.getMetadata().getLabels(), Map.of()));
     labels.remove(SpoApi.LABEL_PARTIAL);
     profile.getMetadata().setLabels(labels);
-    String coverage = annotation(recorded, SyscallCoverage.ANNOTATION);
+    String coverage = annotation(recorded, SyscallCoverageAnnotation.ANNOTATION);
     if (coverage != null) {
-      profile.getMetadata().setAnnotations(Map.of(SyscallCoverage.ANNOTATION, coverage));
+      profile.getMetadata().setAnnotations(Map.of(SyscallCoverageAnnotation.ANNOTATION, coverage));
     }
-    profile.setSpec(recorded.getSpec());
     return profile;
   }
 
-  private void markPublished(SeccompProfile profile, PublishResult result) {
+  private <P extends CustomResource<? extends ProfileSpec, ?>> void markPublished(RecordedKind<P> kind, P profile,
+      PublishResult result) {
     String value = result.branch() + "@" + result.commit().orElse("unchanged");
-    client.resources(SeccompProfile.class).withName(profile.getMetadata().getName())
+    client.resources(kind.type()).withName(profile.getMetadata().getName())
         .edit(p -> {
           Map<String, String> annotations = new TreeMap<>(Objects.requireNonNullElse(p.getMetadata().getAnnotations(), Map.of()));
           annotations.put(ANNOTATION_PUBLISHED, value);
@@ -191,27 +224,33 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
         });
   }
 
-  private static List<SeccompProfile> recordedProfiles(ProfileRecording recording, Context<ProfileRecording> context) {
-    return context.getSecondaryResources(SeccompProfile.class).stream()
-        .filter(p -> recordingOf(p).filter(ResourceID.fromResource(recording)::equals).isPresent())
+  private static <P extends CustomResource<? extends ProfileSpec, ?>> List<P> recordedProfiles(RecordedKind<P> kind,
+      ProfileRecording recording, Context<ProfileRecording> context) {
+    ResourceID id = ResourceID.fromResource(recording);
+    return context.getSecondaryResources(kind.type()).stream()
+        .filter(p -> recordingOf(p).filter(id::equals).isPresent())
         .toList();
   }
 
+  private static String container(HasMetadata profile) {
+    return profile.getMetadata().getLabels().get(RecordingMetadata.LABEL_CONTAINER_ID);
+  }
+
   /** The recording a node recorded the profile for. */
-  static Optional<ResourceID> recordingOf(SeccompProfile profile) {
+  static Optional<ResourceID> recordingOf(HasMetadata profile) {
     String name = profile.getMetadata().getLabels() == null ? null
-        : profile.getMetadata().getLabels().get(RecordedSeccompProfile.LABEL_RECORDING_ID);
-    String namespace = annotation(profile, RecordedSeccompProfile.ANNOTATION_RECORDING_NAMESPACE);
+        : profile.getMetadata().getLabels().get(RecordingMetadata.LABEL_RECORDING_ID);
+    String namespace = annotation(profile, RecordingMetadata.ANNOTATION_RECORDING_NAMESPACE);
     return name == null || namespace == null ? Optional.empty() : Optional.of(new ResourceID(name, namespace));
   }
 
   /** The replica's pod name, from {@code <namespace>/<pod>}; the profile's name where it is missing. */
-  private static String replica(SeccompProfile profile) {
-    String pod = annotation(profile, RecordedSeccompProfile.ANNOTATION_POD);
+  private static String replica(HasMetadata profile) {
+    String pod = annotation(profile, RecordingMetadata.ANNOTATION_POD);
     return pod == null ? profile.getMetadata().getName() : pod.substring(pod.indexOf('/') + 1);
   }
 
-  private static Optional<Instant> instant(SeccompProfile profile, String annotation) {
+  private static Optional<Instant> instant(HasMetadata profile, String annotation) {
     try {
       return Optional.ofNullable(annotation(profile, annotation)).map(Instant::parse);
     } catch (RuntimeException e) {
@@ -219,16 +258,16 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
     }
   }
 
-  private static String annotation(SeccompProfile profile, String key) {
+  private static String annotation(HasMetadata profile, String key) {
     Map<String, String> annotations = profile.getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(key);
   }
 
-  private static boolean isPartial(SeccompProfile profile) {
+  private static boolean isPartial(HasMetadata profile) {
     return "true".equals(Objects.requireNonNullElse(profile.getMetadata().getLabels(), Map.<String, String>of()).get(SpoApi.LABEL_PARTIAL));
   }
 
-  private static boolean isPublished(SeccompProfile profile) {
+  private static boolean isPublished(HasMetadata profile) {
     return annotation(profile, ANNOTATION_PUBLISHED) != null;
   }
 }

@@ -1,6 +1,5 @@
 package dev.profileops.recorder.merge;
 
-import dev.profileops.api.seccomp.SeccompProfile;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,7 +8,7 @@ import java.util.Optional;
  *
  * @param coverage present for a merged profile
  */
-public record MergeResult(List<SeccompProfile> profiles, Optional<SyscallCoverage> coverage) {
+public record MergeResult<P>(List<P> profiles, Optional<RuleCoverage> coverage) {
   public MergeResult {
     profiles = List.copyOf(profiles);
   }

@@ -1,6 +1,7 @@
 package dev.profileops.recorder.merge;
 
-import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.api.common.ProfileSpec;
+import io.fabric8.kubernetes.client.CustomResource;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Objects;
  * @param replica the suffix that tells this replica's profile apart ({@code <recording>-<container>-<replica>})
  * @param node the node the replica ran on
  */
-public record ReplicaProfile(String replica, String node, SeccompProfile profile) {
+public record ReplicaProfile<P extends CustomResource<? extends ProfileSpec, ?>>(String replica, String node, P profile) {
   public ReplicaProfile {
     if (replica == null || replica.isBlank()) {
       throw new IllegalArgumentException("a replica profile needs its replica suffix");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.syncer.render.ObjectRenderer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public final class ProfileDocumentWriter {
   private final ObjectRenderer renderer = new ObjectRenderer();
 
   /** The profile as one YAML document (apiVersion, kind, metadata, spec), without a leading separator. */
-  public String yaml(SeccompProfile profile) {
+  public String yaml(HasMetadata profile) {
     String stream = renderer.toYamlStream(List.of(profile));
     return stream.startsWith("---\n") ? stream.substring(4) : stream;
   }

@@ -5,18 +5,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a profile repository keeps its seccomp profiles: the file and document of each by name, and
- * the directory a new one goes to.
+ * Where a profile repository keeps its profiles of one kind: the file and document of each by name,
+ * and the directory a new one goes to.
  *
  * @param newProfileDirectory relative to the repository root, no trailing slash; empty for the root
  */
-public record ProfileLocations(Map<String, LoadedObject> seccompProfiles, String newProfileDirectory) {
+public record ProfileLocations(Map<String, LoadedObject> profiles, String newProfileDirectory) {
   public ProfileLocations {
-    seccompProfiles = Map.copyOf(seccompProfiles);
+    profiles = Map.copyOf(profiles);
   }
 
   public Optional<LoadedObject> find(String name) {
-    return Optional.ofNullable(seccompProfiles.get(name));
+    return Optional.ofNullable(profiles.get(name));
   }
 
   /** The file a profile the repository does not have yet is written to. */

@@ -1,7 +1,7 @@
 package dev.profileops.recorder.publish;
 
-import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.recorder.RecordedKind;
 import dev.profileops.syncer.source.LoadedObject;
 import dev.profileops.syncer.source.ParseCache;
 import dev.profileops.syncer.source.RepositoryLoader;
@@ -12,15 +12,13 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds each seccomp profile's file in a checked-out profile repository, with the syncer's own reader
- * (so the recorder and the syncer agree on what the repository holds). A new profile goes to the
- * directory that already holds the most seccomp profile YAML files (the first in path order on a tie;
- * the root counts too),
- * or to {@value #DEFAULT_DIRECTORY} in a repository that has none.
+ * Finds the file of each profile of one kind in a checked-out profile repository, with the syncer's
+ * own reader (so the recorder and the syncer agree on what the repository holds). A new profile goes
+ * to the directory that already holds the most YAML files of its kind (the first in path order on a
+ * tie; the root counts too), or to the kind's default directory ({@code seccomp}, {@code selinux}) in
+ * a repository that has none.
  */
 public final class ProfileLocator {
-  public static final String DEFAULT_DIRECTORY = "seccomp";
-
   private final RepositoryLoader loader;
   /** Per work tree: a publish after a small change re-reads only the files that changed. */
   private final Map<Path, ParseCache> caches = new ConcurrentHashMap<>();
@@ -29,12 +27,12 @@ public final class ProfileLocator {
     this.loader = new RepositoryLoader(syscalls);
   }
 
-  public ProfileLocations locate(Path workTree) {
+  public ProfileLocations locate(Path workTree, RecordedKind<?> kind) {
     Map<String, LoadedObject> profiles = new HashMap<>();
     TreeMap<String, Integer> perDirectory = new TreeMap<>();
     ParseCache cache = caches.computeIfAbsent(workTree.toAbsolutePath().normalize(), p -> new ParseCache());
     for (LoadedObject object : loader.load(workTree, cache).objects()) {
-      if (!SeccompProfile.KIND.equals(object.kind())) {
+      if (!kind.kind().equals(object.kind())) {
         continue;
       }
       // A name twice is an error the syncer reports; the first file in path order is the one edited.
@@ -44,7 +42,7 @@ public final class ProfileLocator {
         perDirectory.merge(slash < 0 ? "" : object.file().substring(0, slash), 1, Integer::sum);
       }
     }
-    String directory = DEFAULT_DIRECTORY;
+    String directory = kind.defaultDirectory();
     int most = 0;
     for (Map.Entry<String, Integer> e : perDirectory.entrySet()) {
       if (e.getValue() > most) {

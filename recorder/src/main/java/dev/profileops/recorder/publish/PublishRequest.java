@@ -1,10 +1,13 @@
 package dev.profileops.recorder.publish;
 
 import dev.profileops.api.SpoApi;
+import dev.profileops.api.common.ProfileSpec;
 import dev.profileops.api.seccomp.SeccompProfile;
-import dev.profileops.recorder.merge.SyscallCoverage;
+import dev.profileops.recorder.RecordedKind;
+import dev.profileops.recorder.merge.RuleCoverage;
+import dev.profileops.recorder.seccomp.SeccompRecordedKind;
 import dev.profileops.syncer.git.GitTransport;
-import dev.profileops.syncer.validate.ObjectNames;
+import io.fabric8.kubernetes.client.CustomResource;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +17,8 @@ import java.util.Set;
 
 /**
  * One recording of one container to publish: where to (repository, default branch, credentials, how
- * the pull request is opened) and what (the profiles and what a reviewer needs to judge them).
+ * the pull request is opened) and what (the profiles, all of one kind, and what a reviewer needs to
+ * judge them).
  * Build it with {@link #builder(String, String, String)}.
  */
 public record PublishRequest(
@@ -24,8 +28,9 @@ public record PublishRequest(
     Optional<PullRequestTarget> pullRequest,
     String recording,
     String container,
-    List<SeccompProfile> profiles,
-    Optional<SyscallCoverage> coverage,
+    RecordedKind<?> kind,
+    List<? extends CustomResource<? extends ProfileSpec, ?>> profiles,
+    Optional<RuleCoverage> coverage,
     List<String> replicas,
     List<String> nodes,
     Optional<Instant> windowStart,
@@ -39,6 +44,7 @@ public record PublishRequest(
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(pullRequest, "pullRequest");
     Objects.requireNonNull(coverage, "coverage");
+    Objects.requireNonNull(kind, "kind");
     profiles = List.copyOf(profiles);
     replicas = List.copyOf(replicas);
     nodes = List.copyOf(nodes);
@@ -46,13 +52,16 @@ public record PublishRequest(
       throw new IllegalArgumentException("recording " + recording + " of container " + container + " has no profile to publish");
     }
     Set<String> names = new HashSet<>();
-    for (SeccompProfile p : profiles) {
+    for (CustomResource<? extends ProfileSpec, ?> p : profiles) {
+      if (!kind.type().isInstance(p)) {
+        throw new IllegalArgumentException("recording " + recording + " gives a " + p.getKind() + " among its "
+            + kind.kind() + "s; one request publishes one kind");
+      }
       if (p.getMetadata() == null || p.getMetadata().getName() == null || p.getSpec() == null) {
         throw new IllegalArgumentException("a profile of recording " + recording + " has no metadata.name or no spec");
       }
       String name = p.getMetadata().getName();
-      // The name becomes a file name in the repository: only what Kubernetes takes as a name.
-      ObjectNames.problemWith(name).ifPresent(problem -> {
+      kind.nameProblem(name).ifPresent(problem -> {
         throw new IllegalArgumentException("profile name '" + name + "' of recording " + recording + ": " + problem);
       });
       if (!names.add(name)) {
@@ -89,8 +98,9 @@ public record PublishRequest(
     private String defaultBranch = "main";
     private GitTransport transport = GitTransport.none();
     private PullRequestTarget pullRequest;
-    private List<SeccompProfile> profiles = List.of();
-    private SyscallCoverage coverage;
+    private RecordedKind<?> kind = SeccompRecordedKind.INSTANCE;
+    private List<? extends CustomResource<? extends ProfileSpec, ?>> profiles = List.of();
+    private RuleCoverage coverage;
     private List<String> replicas = List.of();
     private List<String> nodes = List.of();
     private Instant windowStart;
@@ -117,12 +127,19 @@ public record PublishRequest(
       return this;
     }
 
+    /** Seccomp profiles to publish. */
     public Builder profiles(List<SeccompProfile> profiles) {
+      return profiles(SeccompRecordedKind.INSTANCE, profiles);
+    }
+
+    /** Profiles of that kind to publish. */
+    public <P extends CustomResource<? extends ProfileSpec, ?>> Builder profiles(RecordedKind<P> kind, List<P> profiles) {
+      this.kind = kind;
       this.profiles = profiles;
       return this;
     }
 
-    public Builder coverage(SyscallCoverage coverage) {
+    public Builder coverage(RuleCoverage coverage) {
       this.coverage = coverage;
       return this;
     }
@@ -145,7 +162,7 @@ public record PublishRequest(
 
     public PublishRequest build() {
       return new PublishRequest(repositoryUrl, defaultBranch, transport, Optional.ofNullable(pullRequest), recording,
-          container, profiles, Optional.ofNullable(coverage), replicas, nodes, Optional.ofNullable(windowStart),
+          container, kind, profiles, Optional.ofNullable(coverage), replicas, nodes, Optional.ofNullable(windowStart),
           Optional.ofNullable(windowEnd));
     }
   }

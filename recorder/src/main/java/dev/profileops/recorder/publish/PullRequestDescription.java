@@ -1,6 +1,7 @@
 package dev.profileops.recorder.publish;
 
-import dev.profileops.recorder.merge.SyscallCoverage;
+import dev.profileops.recorder.RecordedKind;
+import dev.profileops.recorder.merge.RuleCoverage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -11,29 +12,34 @@ import java.util.stream.Collectors;
 
 /**
  * The title, markdown description and commit message of a recording's pull request: per profile the
- * syscalls added and removed against the default branch (with how many replicas used each added one),
- * then the replicas and nodes seen, the coverage and the recording window.
+ * rules (syscalls, SELinux permissions) added and removed against the default branch (with how many
+ * replicas used each added one) and those left out because validation refuses them, then the replicas
+ * and nodes seen, the coverage and the recording window.
  */
 public final class PullRequestDescription {
 
   private PullRequestDescription() {}
 
-  public static String title(PublishRequest request, Map<String, SyscallDiff> diffs) {
+  public static String title(PublishRequest request, Map<String, RuleDiff> diffs) {
+    RecordedKind<?> kind = request.kind();
     int added = diffs.values().stream().mapToInt(d -> d.added().size()).sum();
     int removed = diffs.values().stream().mapToInt(d -> d.removed().size()).sum();
     String what = diffs.size() == 1
-        ? "seccomp profile " + diffs.keySet().iterator().next()
-        : diffs.size() + " seccomp profiles of " + request.recording() + "-" + request.container();
-    return "Recorded " + what + " (+" + added + " -" + removed + " syscalls)";
+        ? kind.description() + " " + diffs.keySet().iterator().next()
+        : diffs.size() + " " + kind.description() + "s of " + request.recording() + "-" + request.container();
+    return "Recorded " + what + " (+" + added + " -" + removed + " " + kind.ruleNoun() + "s)";
   }
 
   /** The commit message: the title, then the changes and the recording's facts as plain text. */
-  public static String commitMessage(PublishRequest request, Map<String, SyscallDiff> diffs) {
+  public static String commitMessage(PublishRequest request, Map<String, RuleDiff> diffs) {
     StringBuilder out = new StringBuilder(title(request, diffs)).append("\n\n");
     diffs.forEach((name, diff) -> {
       out.append(name).append(diff.newProfile() ? " (new)" : "").append(":\n");
-      out.append("  added:   ").append(diff.added().isEmpty() ? "-" : String.join(" ", diff.added())).append('\n');
-      out.append("  removed: ").append(diff.removed().isEmpty() ? "-" : String.join(" ", diff.removed())).append('\n');
+      out.append("  added:    ").append(plainRules(diff.added())).append('\n');
+      out.append("  removed:  ").append(plainRules(diff.removed())).append('\n');
+      if (!diff.leftOut().isEmpty()) {
+        out.append("  left out: ").append(plainRules(diff.leftOut().keySet())).append('\n');
+      }
     });
     out.append("\nRecording: ").append(request.recording()).append(", container ").append(request.container()).append('\n');
     out.append("Replicas: ").append(plainList(request.replicas())).append('\n');
@@ -42,18 +48,20 @@ public final class PullRequestDescription {
     return out.toString();
   }
 
-  public static String markdown(PublishRequest request, Map<String, SyscallDiff> diffs, Map<String, String> files) {
+  public static String markdown(PublishRequest request, Map<String, RuleDiff> diffs, Map<String, String> files) {
+    RecordedKind<?> kind = request.kind();
+    String noun = kind.ruleNoun();
     StringBuilder out = new StringBuilder();
-    out.append("Profiles recorded by ProfileOps for recording `").append(request.recording())
+    out.append(capitalized(kind.description())).append("s recorded by ProfileOps for recording `").append(request.recording())
         .append("`, container `").append(request.container()).append("`.\n\n");
     out.append("| | |\n|---|---|\n");
     out.append("| Recording window | ").append(window(request).orElse("not reported")).append(" |\n");
     out.append("| Replicas | ").append(codeList(request.replicas())).append(" |\n");
     out.append("| Nodes | ").append(codeList(request.nodes())).append(" |\n");
-    out.append("| Coverage | ").append(request.coverage().map(PullRequestDescription::coverage)
+    out.append("| Coverage | ").append(request.coverage().map(c -> coverage(c, noun))
         .orElse("one profile per replica (no merge)")).append(" |\n");
-    for (Map.Entry<String, SyscallDiff> e : diffs.entrySet()) {
-      SyscallDiff diff = e.getValue();
+    for (Map.Entry<String, RuleDiff> e : diffs.entrySet()) {
+      RuleDiff diff = e.getValue();
       out.append("\n### `").append(e.getKey()).append("`");
       String file = files.get(e.getKey());
       if (file != null) {
@@ -61,21 +69,26 @@ public final class PullRequestDescription {
       }
       out.append(diff.newProfile() ? " (new profile)" : "").append("\n\n");
       if (diff.isEmpty()) {
-        out.append("No syscall added or removed against the default branch.\n");
-        continue;
+        out.append("No ").append(noun).append(" added or removed against the default branch.\n");
+      } else {
+        out.append("| ").append(capitalized(noun)).append(" | Change | Replicas that used it |\n|---|---|---|\n");
+        for (String rule : diff.added()) {
+          out.append("| `").append(rule).append("` | added | ").append(seenBy(request.coverage(), rule)).append(" |\n");
+        }
+        for (String rule : diff.removed()) {
+          out.append("| `").append(rule).append("` | removed | not seen |\n");
+        }
       }
-      out.append("| Syscall | Change | Replicas that used it |\n|---|---|---|\n");
-      for (String name : diff.added()) {
-        out.append("| `").append(name).append("` | added | ").append(seenBy(request.coverage(), name)).append(" |\n");
-      }
-      for (String name : diff.removed()) {
-        out.append("| `").append(name).append("` | removed | not seen |\n");
+      if (!diff.leftOut().isEmpty()) {
+        out.append("\nRecorded but not proposed, because the repository's validation refuses them (grant them by hand if"
+            + " the workload needs them):\n\n");
+        diff.leftOut().forEach((rule, why) -> out.append("- `").append(rule).append("`: ").append(why).append('\n'));
       }
     }
     request.coverage().ifPresent(c -> {
       SortedMap<String, Integer> partial = c.partiallySeen();
       if (!partial.isEmpty()) {
-        out.append("\nSyscalls not every replica used (rare paths, or one odd replica): ")
+        out.append("\n").append(capitalized(noun)).append("s not every replica used (rare paths, or one odd replica): ")
             .append(partial.entrySet().stream().map(p -> "`" + p.getKey() + "` " + p.getValue() + "/" + c.total())
                 .collect(Collectors.joining(", ")))
             .append(".\n");
@@ -84,14 +97,22 @@ public final class PullRequestDescription {
     return out.toString();
   }
 
-  private static String coverage(SyscallCoverage c) {
-    int all = c.syscalls().size() - c.partiallySeen().size();
-    return c.syscalls().size() + " syscalls from " + c.total() + " replica" + (c.total() == 1 ? "" : "s")
+  private static String coverage(RuleCoverage c, String noun) {
+    int all = c.rules().size() - c.partiallySeen().size();
+    return c.rules().size() + " " + noun + "s from " + c.total() + " replica" + (c.total() == 1 ? "" : "s")
         + "; " + all + " used by all, " + c.partiallySeen().size() + " by fewer";
   }
 
-  private static String seenBy(Optional<SyscallCoverage> coverage, String name) {
-    return coverage.map(c -> c.syscalls().getOrDefault(name, 0) + "/" + c.total()).orElse("-");
+  private static String seenBy(Optional<RuleCoverage> coverage, String rule) {
+    return coverage.map(c -> c.rules().getOrDefault(rule, 0) + "/" + c.total()).orElse("-");
+  }
+
+  private static String capitalized(String text) {
+    return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+  }
+
+  private static String plainRules(Collection<String> rules) {
+    return rules.isEmpty() ? "-" : String.join(rules.iterator().next().contains(" ") ? ", " : " ", rules);
   }
 
   private static Optional<String> window(PublishRequest request) {

@@ -1,7 +1,9 @@
 package dev.profileops.recorder.publish;
 
+import dev.profileops.api.common.ProfileSpec;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.host.seccomp.SyscallTable;
+import dev.profileops.recorder.RecordedKind;
 import dev.profileops.recorder.forge.PullRequest;
 import dev.profileops.recorder.forge.PullRequestClients;
 import dev.profileops.recorder.forge.PullRequestRef;
@@ -9,7 +11,10 @@ import dev.profileops.syncer.forge.ForgeException;
 import dev.profileops.syncer.forge.ForgeRepository;
 import dev.profileops.syncer.git.FetchRepositoryCommand;
 import dev.profileops.syncer.source.LoadedObject;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -34,7 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a recording into the profile repository as a pull request: fetches the default branch
+ * Publishes a recording (seccomp or SELinux profiles) into the profile repository as a pull request: fetches the default branch
  * (shallow), writes each profile into the file the repository already keeps it in (only its own
  * document of a multi-document file) or into a new file, commits on top of the default branch's head,
  * force-pushes {@code profileops/recording/<recording>-<container>}, then opens or updates the pull
@@ -43,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * time; publishes into one repository take turns.
  *
  * <pre>{@code
- * MergeResult merged = new PartialProfileMerger().merge("rec", "nginx", replicaProfiles, MergeStrategy.Containers);
+ * MergeResult<SeccompProfile> merged = new PartialProfileMerger()
+ *     .merge(SeccompRecordedKind.INSTANCE, "rec", "nginx", replicaProfiles, MergeStrategy.Containers);
  * PublishCredentials credentials = PublishCredentials.fromSecret(secret, repoUrl);
  * try (GitTransport transport = credentials.transport()) {
  *   PublishResult result = new RecordingPublisher(workDir, SyscallTables.system()).publish(
@@ -109,7 +116,7 @@ public final class RecordingPublisher {
         .timeout(timeout)
         .call();
     long fetched = System.nanoTime();
-    Plan plan = plan(locator.locate(workTree), request);
+    Plan plan = plan(workTree, request.kind(), request);
     PushRecordingBranchCommand push = new PushRecordingBranchCommand(workTree, request.repositoryUrl(), request.branch())
         .transport(request.transport())
         .author(author)
@@ -149,31 +156,41 @@ public final class RecordingPublisher {
   }
 
   /** Where each profile goes and what it changes: per file its placements, per profile its diff and file. */
-  private record Plan(Map<String, List<Placement>> perFile, Map<String, SyscallDiff> diffs, Map<String, String> files) {}
+  private record Plan(Map<String, List<Placement>> perFile, Map<String, RuleDiff> diffs, Map<String, String> files) {}
 
-  private static Plan plan(ProfileLocations locations, PublishRequest request) {
-    Map<String, SyscallDiff> diffs = new LinkedHashMap<>();
+  private <P extends CustomResource<? extends ProfileSpec, ?>> Plan plan(Path workTree, RecordedKind<P> kind,
+      PublishRequest request) {
+    ProfileLocations locations = locator.locate(workTree, kind);
+    Map<String, RuleDiff> diffs = new LinkedHashMap<>();
     Map<String, String> files = new LinkedHashMap<>();
     Map<String, List<Placement>> perFile = new TreeMap<>();
-    for (SeccompProfile recorded : request.profiles()) {
+    for (CustomResource<? extends ProfileSpec, ?> resource : request.profiles()) {
+      P recorded = kind.type().cast(resource);
       String name = recorded.getMetadata().getName();
+      // What validation would refuse is not proposed: a reviewer reads it in the description instead.
+      SortedMap<String, String> leftOut = kind.refusedRules(recorded);
+      P proposed = kind.withoutRules(recorded, leftOut.keySet());
       Optional<LoadedObject> existing = locations.find(name);
-      Optional<SeccompProfile> current = existing.map(e -> (SeccompProfile) e.resource());
-      SeccompProfile profile = current.map(c -> withMetadataOf(c, recorded)).orElse(recorded);
+      Optional<P> current = existing.map(e -> kind.type().cast(e.resource()));
+      P profile = current.map(c -> withMetadataOf(kind, c, proposed)).orElse(proposed);
       String file = existing.map(LoadedObject::file).orElse(locations.newProfilePath(name));
       perFile.computeIfAbsent(file, f -> new ArrayList<>()).add(new Placement(profile, existing.map(LoadedObject::line).orElse(0)));
-      diffs.put(name, SyscallDiff.between(current.map(SeccompProfile::getSpec).orElse(null), recorded.getSpec()));
+      diffs.put(name, RuleDiff.between(current.map(kind::rules).orElse(null), kind.rules(proposed), leftOut));
       files.put(name, file);
     }
     return new Plan(perFile, diffs, files);
   }
 
   /** One profile's place in a file: the line its document starts on, 0 for a new document. */
-  private record Placement(SeccompProfile profile, int line) {}
+  private record Placement(HasMetadata profile, int line) {}
 
   private String contentOf(Path workTree, String file, List<Placement> placements) {
     if (file.toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
-      return writer.ociJson(placements.get(0).profile());
+      if (!(placements.get(0).profile() instanceof SeccompProfile seccomp)) {
+        throw new IllegalStateException(file + " is a seccomp JSON file; it cannot hold " + placements.get(0).profile().getKind()
+            + " " + placements.get(0).profile().getMetadata().getName());
+      }
+      return writer.ociJson(seccomp);
     }
     Path path = workTree.resolve(file);
     String content = "";
@@ -201,7 +218,8 @@ public final class RecordingPublisher {
   }
 
   /** The recorded profile with the labels and annotations the repository's copy has, the recorder's on top. */
-  private static SeccompProfile withMetadataOf(SeccompProfile existing, SeccompProfile recorded) {
+  private static <P extends CustomResource<? extends ProfileSpec, ?>> P withMetadataOf(RecordedKind<P> kind, P existing,
+      P recorded) {
     ObjectMeta old = existing.getMetadata();
     Map<String, String> labels = new TreeMap<>(old.getLabels() == null ? Map.of() : old.getLabels());
     Map<String, String> annotations = new TreeMap<>(old.getAnnotations() == null ? Map.of() : old.getAnnotations());
@@ -212,10 +230,9 @@ public final class RecordingPublisher {
     if (meta.getAnnotations() != null) {
       annotations.putAll(meta.getAnnotations());
     }
-    SeccompProfile copy = new SeccompProfile();
-    copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(meta.getName())
+    P copy = kind.withSpecOf(recorded);
+    copy.setMetadata(new ObjectMetaBuilder().withName(meta.getName())
         .withLabels(labels.isEmpty() ? null : labels).withAnnotations(annotations.isEmpty() ? null : annotations).build());
-    copy.setSpec(recorded.getSpec());
     return copy;
   }
 

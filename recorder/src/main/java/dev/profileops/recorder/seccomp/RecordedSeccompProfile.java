@@ -1,11 +1,11 @@
 package dev.profileops.recorder.seccomp;
 
-import dev.profileops.api.SpoApi;
 import dev.profileops.api.seccomp.SeccompAction;
 import dev.profileops.api.seccomp.SeccompArch;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.api.seccomp.SyscallRule;
+import dev.profileops.recorder.RecordingMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Arrays;
 import java.util.Collection;
@@ -18,23 +18,7 @@ import java.util.TreeSet;
  * architecture, and one ALLOW entry with the sorted syscalls seen. The recorders (BPF, logs) feed it.
  */
 public final class RecordedSeccompProfile {
-  public static final String LABEL_RECORDING_ID = "spo.x-k8s.io/recording-id";
-  public static final String LABEL_CONTAINER_ID = "spo.x-k8s.io/container-id";
-  /** On a profile a node recorded: the recording's namespace (profiles are cluster-scoped, recordings not). */
-  public static final String ANNOTATION_RECORDING_NAMESPACE = SpoApi.PROFILEOPS_DOMAIN + "/recording-namespace";
-  /** {@code <namespace>/<pod>} of the recorded replica. */
-  public static final String ANNOTATION_POD = SpoApi.PROFILEOPS_DOMAIN + "/recorded-pod";
-  public static final String ANNOTATION_NODE = SpoApi.PROFILEOPS_DOMAIN + "/recorded-node";
-  /** The recording window of the replica, ISO-8601 instants. */
-  public static final String ANNOTATION_STARTED = SpoApi.PROFILEOPS_DOMAIN + "/recording-started";
-  public static final String ANNOTATION_ENDED = SpoApi.PROFILEOPS_DOMAIN + "/recording-ended";
-
   private RecordedSeccompProfile() {}
-
-  /** {@code <recording>-<container>}, the name SPO gives a recorded profile. */
-  public static String name(String recording, String container) {
-    return recording + "-" + container;
-  }
 
   /**
    * @param libseccompArch the host's architecture as libseccomp names it ({@code x86_64}, {@code aarch64})
@@ -45,8 +29,8 @@ public final class RecordedSeccompProfile {
     spec.setArchitectures(List.of(architecture(libseccompArch)));
     spec.setSyscalls(List.of(new SyscallRule(List.copyOf(new TreeSet<>(syscalls)), SeccompAction.SCMP_ACT_ALLOW)));
     SeccompProfile profile = new SeccompProfile();
-    profile.setMetadata(new ObjectMetaBuilder().withName(name(recording, container))
-        .addToLabels(LABEL_RECORDING_ID, recording).build());
+    profile.setMetadata(new ObjectMetaBuilder().withName(RecordingMetadata.name(recording, container))
+        .addToLabels(RecordingMetadata.LABEL_RECORDING_ID, recording).build());
     profile.setSpec(spec);
     return profile;
   }

@@ -10,13 +10,17 @@ import dev.profileops.api.recording.ProfileRecording;
 import dev.profileops.api.recording.ProfileRecordingSpec;
 import dev.profileops.api.recording.RecorderType;
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.api.selinux.PolicyRef;
+import dev.profileops.api.selinux.SelinuxProfile;
+import dev.profileops.api.selinux.SelinuxProfileSpec;
 import dev.profileops.api.source.GitRef;
 import dev.profileops.api.source.ProfileSource;
 import dev.profileops.api.source.ProfileSourceSpec;
 import dev.profileops.host.seccomp.FakeSyscallTable;
-import dev.profileops.recorder.merge.SyscallCoverage;
+import dev.profileops.recorder.RecordingMetadata;
 import dev.profileops.recorder.publish.RecordingPublisher;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
+import dev.profileops.recorder.seccomp.SyscallCoverageAnnotation;
 import dev.profileops.testsupport.GitDaemonServer;
 import dev.profileops.testsupport.GitWorkTree;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -75,7 +79,7 @@ class RecordingPublishReconcilerTest {
     seed = GitWorkTree.init();
     mainHead = seed.write("seccomp/web.yaml", EXISTING).commitAll("profiles");
     seed.push(git.url("team/profiles"), "main");
-    for (var type : List.of(SeccompProfile.class, ProfileRecording.class, ProfileSource.class)) {
+    for (var type : List.of(SeccompProfile.class, SelinuxProfile.class, ProfileRecording.class, ProfileSource.class)) {
       client.apiextensions().v1().customResourceDefinitions()
           .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(type).build()).create();
     }
@@ -131,7 +135,7 @@ class RecordingPublishReconcilerTest {
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(client.resources(ProfileRecording.class).inNamespace("apps").withName("web").get()).isNull());
     String file = server("show", "refs/heads/profileops/recording/web-nginx:seccomp/web.yaml");
-    assertThat(file).contains("name: web-nginx", "- close", "- futex", "- openat", "- read", SyscallCoverage.ANNOTATION)
+    assertThat(file).contains("name: web-nginx", "- close", "- futex", "- openat", "- read", SyscallCoverageAnnotation.ANNOTATION)
         .doesNotContain("ptrace", SpoApi.LABEL_PARTIAL, "recorded-pod");
     assertThat(server("log", "-1", "--format=%an", "refs/heads/profileops/recording/web-nginx")).isEqualTo("ProfileOps Recorder");
     assertThat(server("rev-parse", "refs/heads/main")).isEqualTo(mainHead);
@@ -166,8 +170,50 @@ class RecordingPublishReconcilerTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(client.resources(SeccompProfile.class).withName("job-worker").get()).isNotNull());
     SeccompProfile merged = client.resources(SeccompProfile.class).withName("job-worker").get();
     assertThat(merged.getSpec().getSyscalls().get(0).getNames()).containsExactly("read", "write");
-    assertThat(SyscallCoverage.parse(merged.getMetadata().getAnnotations().get(SyscallCoverage.ANNOTATION)).total()).isEqualTo(2);
+    assertThat(SyscallCoverageAnnotation.parse(merged.getMetadata().getAnnotations().get(SyscallCoverageAnnotation.ANNOTATION)).total()).isEqualTo(2);
     await().atMost(WAIT).untilAsserted(() -> assertThat(client.resources(SeccompProfile.class).withName("job-worker-job-1").get()).isNull());
+  }
+
+  @Test
+  void mergesSelinuxPartialsOnceEveryNodeIsDoneAndProposesThemInPermissions() throws Exception {
+    ProfileRecording recording = recording("avc", MergeStrategy.Containers, true);
+    recording.getSpec().setKind(ProfileKind.SelinuxProfile);
+    recording.getSpec().setRecorder(RecorderType.Logs);
+    client.resource(recording).create();
+    client.resource(recordedSelinux("avc", "web", "avc-1", "node-a", Map.of("var_log_t", Map.of("file", List.of("open", "read"))))).create();
+    client.resource(recordedSelinux("avc", "web", "avc-2", "node-b", Map.of("var_log_t", Map.of("file", List.of("read")),
+        "@self", Map.of("process", List.of("signal"), "capability", List.of("dac_override"))))).create();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(finalizers("avc")).contains(RecordingPublishReconciler.FINALIZER));
+
+    client.resources(ProfileRecording.class).inNamespace("apps").withName("avc").delete();
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(client.resources(ProfileRecording.class).inNamespace("apps").withName("avc").get()).isNull());
+    String file = server("show", "refs/heads/profileops/recording/avc-web:selinux/avc-web.yaml");
+    assertThat(file).contains("kind: SelinuxProfile", "name: avc-web", "var_log_t:", "- open", "- read", "- signal", "name: container")
+        .doesNotContain("dac_override", SpoApi.LABEL_PARTIAL, "recorded-pod", SyscallCoverageAnnotation.ANNOTATION);
+    assertThat(server("log", "-1", "--format=%B", "refs/heads/profileops/recording/avc-web"))
+        .startsWith("Recorded SELinux profile avc-web (+3 -0 permissions)")
+        .contains("left out: @self capability dac_override", "Replicas: avc-1, avc-2", "Nodes: node-a, node-b");
+    assertThat(server("rev-parse", "refs/heads/main")).isEqualTo(mainHead);
+    assertThat(client.resources(SelinuxProfile.class).list().getItems()).as("the partials are gone").isEmpty();
+  }
+
+  @Test
+  void proposesEachSelinuxReplicaWhenNotMerging() throws Exception {
+    ProfileRecording recording = recording("one", MergeStrategy.None, true);
+    recording.getSpec().setKind(ProfileKind.SelinuxProfile);
+    recording.getSpec().setRecorder(RecorderType.Logs);
+    client.resource(recording).create();
+
+    SelinuxProfile replica = recordedSelinux("one", "web", "one-1", "node-a", Map.of("var_log_t", Map.of("file", List.of("read"))));
+    replica.getMetadata().getLabels().remove(SpoApi.LABEL_PARTIAL);
+    client.resource(replica).create();
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(branchHead("one-web")).isNotEmpty());
+    assertThat(server("show", "refs/heads/profileops/recording/one-web:selinux/one-web-one-1.yaml")).contains("- read");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(client.resources(SelinuxProfile.class).withName("one-web-one-1").get()
+        .getMetadata().getAnnotations()).containsEntry(RecordingPublishReconciler.ANNOTATION_PUBLISHED,
+            "profileops/recording/one-web@" + branchHead("one-web")));
   }
 
   private List<String> finalizers(String name) {
@@ -210,19 +256,37 @@ class RecordingPublishReconcilerTest {
   private static SeccompProfile recorded(String recording, String container, String pod, String node, boolean partial,
       String... syscalls) {
     SeccompProfile profile = RecordedSeccompProfile.build(recording, container, "x86_64", List.of(syscalls));
-    profile.getMetadata().setName(RecordedSeccompProfile.name(recording, container) + "-" + pod);
+    profile.getMetadata().setName(RecordingMetadata.name(recording, container) + "-" + pod);
     Map<String, String> labels = new HashMap<>(profile.getMetadata().getLabels());
-    labels.put(RecordedSeccompProfile.LABEL_CONTAINER_ID, container);
+    labels.put(RecordingMetadata.LABEL_CONTAINER_ID, container);
     if (partial) {
       labels.put(SpoApi.LABEL_PARTIAL, "true");
     }
     profile.getMetadata().setLabels(labels);
     profile.getMetadata().setAnnotations(Map.of(
-        RecordedSeccompProfile.ANNOTATION_RECORDING_NAMESPACE, "apps",
-        RecordedSeccompProfile.ANNOTATION_POD, "apps/" + pod,
-        RecordedSeccompProfile.ANNOTATION_NODE, node,
-        RecordedSeccompProfile.ANNOTATION_STARTED, "2026-11-29T10:00:00Z",
-        RecordedSeccompProfile.ANNOTATION_ENDED, "2026-11-29T10:05:00Z"));
+        RecordingMetadata.ANNOTATION_RECORDING_NAMESPACE, "apps",
+        RecordingMetadata.ANNOTATION_POD, "apps/" + pod,
+        RecordingMetadata.ANNOTATION_NODE, node,
+        RecordingMetadata.ANNOTATION_STARTED, "2026-11-29T10:00:00Z",
+        RecordingMetadata.ANNOTATION_ENDED, "2026-11-29T10:05:00Z"));
+    return profile;
+  }
+
+  /** What a node daemon writes for a container recorded from its AVCs, partial (mergeStrategy Containers). */
+  private static SelinuxProfile recordedSelinux(String recording, String container, String pod, String node,
+      Map<String, Map<String, List<String>>> allow) {
+    SelinuxProfile profile = new SelinuxProfile();
+    profile.getMetadata().setName(RecordingMetadata.name(recording, container) + "-" + pod);
+    profile.getMetadata().setLabels(new HashMap<>(Map.of(RecordingMetadata.LABEL_RECORDING_ID, recording,
+        RecordingMetadata.LABEL_CONTAINER_ID, container, SpoApi.LABEL_PARTIAL, "true")));
+    profile.getMetadata().setAnnotations(Map.of(
+        RecordingMetadata.ANNOTATION_RECORDING_NAMESPACE, "apps",
+        RecordingMetadata.ANNOTATION_POD, "apps/" + pod,
+        RecordingMetadata.ANNOTATION_NODE, node));
+    SelinuxProfileSpec spec = new SelinuxProfileSpec();
+    spec.setInherit(new ArrayList<>(List.of(new PolicyRef("System", "container"))));
+    spec.setAllow(allow);
+    profile.setSpec(spec);
     return profile;
   }
 

@@ -132,7 +132,7 @@ class RecordingPublisherTest {
         ProfileOps Recorder <recorder@profileops.dev>
         ProfileOps Recorder <recorder@profileops.dev>
         Recorded seccomp profile rec-nginx (+2 -1 syscalls)
-        """).contains("added:   close openat", "removed: ptrace", "Replicas: nginx-7d9c-abcde, nginx-7d9c-fghij",
+        """).contains("added:    close openat", "removed:  ptrace", "Replicas: nginx-7d9c-abcde, nginx-7d9c-fghij",
         "Nodes: node-a", "Window: 2026-11-29T10:00:00Z to 2026-11-29T10:05:00Z");
     assertThat(server("diff", "--name-only", mainHead, branch)).isEqualTo("seccomp/web.yaml");
 

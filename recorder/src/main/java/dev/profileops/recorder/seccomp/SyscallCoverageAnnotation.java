@@ -1,55 +1,32 @@
-package dev.profileops.recorder.merge;
+package dev.profileops.recorder.seccomp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Collections;
+import dev.profileops.recorder.merge.RuleCoverage;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * How many of the recorded replicas used each syscall of a merged profile: SPO's annotation
- * {@value #ANNOTATION}, {@code {"version":"v1","total":N,"syscalls":{"read":N,...}}}. A syscall only a
- * few replicas saw is the one a reviewer should look at (a rare code path, or one odd replica).
+ * SPO's annotation on a merged seccomp profile, {@value #ANNOTATION}:
+ * {@code {"version":"v1","total":N,"syscalls":{"read":N,...}}}, how many replicas used each syscall.
  */
-public record SyscallCoverage(int total, SortedMap<String, Integer> syscalls) {
+public final class SyscallCoverageAnnotation {
   public static final String ANNOTATION = "spo.x-k8s.io/syscall-coverage";
   public static final String VERSION = "v1";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public SyscallCoverage {
-    if (total < 1) {
-      throw new IllegalArgumentException("coverage of " + total + " replicas");
-    }
-    syscalls = Collections.unmodifiableSortedMap(new TreeMap<>(syscalls));
-    syscalls.forEach((name, seen) -> {
-      if (seen < 1 || seen > total) {
-        throw new IllegalArgumentException("syscall " + name + " seen by " + seen + " of " + total + " replicas");
-      }
-    });
-  }
-
-  /** The syscalls fewer than all replicas used, with their counts. */
-  public SortedMap<String, Integer> partiallySeen() {
-    TreeMap<String, Integer> partial = new TreeMap<>();
-    syscalls.forEach((name, seen) -> {
-      if (seen < total) {
-        partial.put(name, seen);
-      }
-    });
-    return partial;
-  }
+  private SyscallCoverageAnnotation() {}
 
   /** The annotation's value. */
-  public String toAnnotation() {
+  public static String write(RuleCoverage coverage) {
     ObjectNode node = JSON.createObjectNode();
     node.put("version", VERSION);
-    node.put("total", total);
+    node.put("total", coverage.total());
     ObjectNode counts = node.putObject("syscalls");
-    syscalls.forEach(counts::put);
+    coverage.rules().forEach(counts::put);
     try {
       return JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
@@ -62,7 +39,7 @@ public record SyscallCoverage(int total, SortedMap<String, Integer> syscalls) {
    *
    * @throws IllegalArgumentException naming the field that is missing or wrong
    */
-  public static SyscallCoverage parse(String annotation) {
+  public static RuleCoverage parse(String annotation) {
     JsonNode node;
     try {
       node = JSON.readTree(annotation);
@@ -89,6 +66,10 @@ public record SyscallCoverage(int total, SortedMap<String, Integer> syscalls) {
       }
       counts.put(e.getKey(), e.getValue().intValue());
     }
-    return new SyscallCoverage(node.get("total").intValue(), counts);
+    try {
+      return new RuleCoverage(node.get("total").intValue(), counts);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(ANNOTATION + ": " + e.getMessage());
+    }
   }
 }
