@@ -56,8 +56,8 @@ class ProfileBindingWebhookServerTest {
     MetricsTls first = MetricsTls.selfSigned(List.of("localhost"));
     write(first, Instant.now().minusSeconds(60));
 
-    try (ProfileBindingWebhook webhook = ProfileBindingWebhook.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        certs.resolve("tls.crt"), certs.resolve("tls.key"), client)) {
+    try (AdmissionWebhookServer webhook = AdmissionWebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        certs.resolve("tls.crt"), certs.resolve("tls.key"), List.of(ProfileBindingWebhook.of(client)))) {
       HttpResponse<String> response = post(webhook, first);
 
       assertThat(response.statusCode()).isEqualTo(200);
@@ -74,7 +74,7 @@ class ProfileBindingWebhookServerTest {
     }
   }
 
-  private HttpResponse<String> post(ProfileBindingWebhook webhook, MetricsTls trusted) throws Exception {
+  private HttpResponse<String> post(AdmissionWebhookServer webhook, MetricsTls trusted) throws Exception {
     // A new client per call: a new TLS connection, so the handshake shows the certificate served now.
     HttpClient http = HttpClient.newBuilder().sslContext(trusting(trusted.certificate())).build();
     String body = ProfileBindingWebhookTest.reviewJson("CREATE", ProfileBindingWebhookTest.pod("{\"name\": \"nginx\", \"image\": \"nginx:1\"}"));
