@@ -118,7 +118,8 @@ public final class ProfileRecordingMutator {
     }
     List<Map<String, Object>> patch = new ArrayList<>();
     if (!annotations.isEmpty()) {
-      if (pod.getMetadata().getAnnotations() == null) {
+      // fabric8 reads an absent map as an empty one; "add" of the whole map is right for both (and replaces "{}").
+      if (existing.isEmpty()) {
         patch.add(add("/metadata/annotations", annotations));
       } else {
         annotations.forEach((key, value) -> patch.add(add("/metadata/annotations/" + PodMutation.pointerSegment(key), value)));
