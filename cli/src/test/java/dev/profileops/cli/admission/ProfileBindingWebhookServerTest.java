@@ -42,19 +42,13 @@ class ProfileBindingWebhookServerTest {
 
   @Test
   void mutatesAPodOverTlsAndServesARenewedCertificateWithoutRestart() throws Exception {
-    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
-      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(crd)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
+    createCrds(client);
     client.resource(Serialization.unmarshal("""
         {"apiVersion": "security-profiles-operator.x-k8s.io/v1", "kind": "SeccompProfile", "metadata": {"name": "web-server"},
          "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();
     client.resource(ProfileBindingWebhookTest.binding("web", "SeccompProfile", "web-server", "*", null)).create();
     MetricsTls first = MetricsTls.selfSigned(List.of("localhost"));
-    write(first, Instant.now().minusSeconds(60));
+    write(certs, first, Instant.now().minusSeconds(60));
 
     try (AdmissionWebhookServer webhook = AdmissionWebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         certs.resolve("tls.crt"), certs.resolve("tls.key"), List.of(ProfileBindingWebhook.of(client)))) {
@@ -68,9 +62,19 @@ class ProfileBindingWebhookServerTest {
       assertThat(served(response)).isEqualTo(first.certificate());
 
       MetricsTls renewed = MetricsTls.selfSigned(List.of("localhost"));
-      write(renewed, Instant.now());
+      write(certs, renewed, Instant.now());
 
       assertThat(served(post(webhook, renewed))).isEqualTo(renewed.certificate());
+    }
+  }
+
+  static void createCrds(KubernetesClient client) throws Exception {
+    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
+      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+        try (InputStream in = Files.newInputStream(crd)) {
+          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+      }
     }
   }
 
@@ -87,7 +91,7 @@ class ProfileBindingWebhookServerTest {
     return (X509Certificate) session.getPeerCertificates()[0];
   }
 
-  private void write(MetricsTls tls, Instant modified) throws Exception {
+  static void write(Path certs, MetricsTls tls, Instant modified) throws Exception {
     // As cert-manager writes them with encoding: PKCS8: the certificate, and the key as "PRIVATE KEY".
     for (var entry : List.of(java.util.Map.entry("tls.crt", (Object) tls.certificate()),
         java.util.Map.entry("tls.key", (Object) new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(tls.privateKey(), null)))) {
@@ -99,7 +103,7 @@ class ProfileBindingWebhookServerTest {
     }
   }
 
-  private static SSLContext trusting(X509Certificate certificate) throws Exception {
+  static SSLContext trusting(X509Certificate certificate) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("webhook", certificate);
