@@ -9,7 +9,6 @@ import dev.profileops.api.selinux.SelinuxProfile;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.List;
 
 /**
  * The mutating admission webhook of ProfileBindings, {@code POST /mutate-v1-pod} with an AdmissionReview
@@ -24,22 +23,14 @@ public final class ProfileBindingWebhook {
 
   public static PodWebhook of(KubernetesClient client) {
     ProfileBindingMutator mutator = new ProfileBindingMutator((kind, name) -> enabled(client, kind, name));
-    Bindings bindings = namespace -> client.resources(ProfileBinding.class).inNamespace(namespace).list().getItems();
-    return new PodWebhook(PATH, WHAT, mutator(mutator, bindings));
-  }
-
-  /** The bindings of a namespace. */
-  interface Bindings {
-    List<ProfileBinding> in(String namespace);
+    PodMutator.InNamespace<ProfileBinding> bindings =
+        namespace -> client.resources(ProfileBinding.class).inNamespace(namespace).list().getItems();
+    return new PodWebhook(PATH, WHAT, PodMutator.listing(bindings, mutator::mutate));
   }
 
   /** The response to one AdmissionReview; never throws. */
-  static AdmissionReview review(AdmissionReview review, ProfileBindingMutator mutator, Bindings bindings) {
-    return PodAdmission.review(review, WHAT, mutator(mutator, bindings));
-  }
-
-  private static PodMutator mutator(ProfileBindingMutator mutator, Bindings bindings) {
-    return (pod, namespace) -> mutator.mutate(pod, bindings.in(namespace));
+  static AdmissionReview review(AdmissionReview review, ProfileBindingMutator mutator, PodMutator.InNamespace<ProfileBinding> bindings) {
+    return PodAdmission.review(review, WHAT, PodMutator.listing(bindings, mutator::mutate));
   }
 
   private static boolean enabled(KubernetesClient client, ProfileKind kind, String name) {

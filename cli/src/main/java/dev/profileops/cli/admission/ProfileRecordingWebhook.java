@@ -4,7 +4,6 @@ import dev.profileops.api.recording.ProfileRecording;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
-import java.util.List;
 
 /**
  * The mutating admission webhook of ProfileRecordings, SPO's {@code POST /mutate-v1-pod-recording} with
@@ -20,21 +19,14 @@ public final class ProfileRecordingWebhook {
   private ProfileRecordingWebhook() {}
 
   public static PodWebhook of(KubernetesClient client) {
-    Recordings recordings = namespace -> client.resources(ProfileRecording.class).inNamespace(namespace).list().getItems();
-    return new PodWebhook(PATH, WHAT, mutator(ProfileRecordingMutator.withRandomNonces(Clock.systemUTC()), recordings));
-  }
-
-  /** The recordings of a namespace. */
-  interface Recordings {
-    List<ProfileRecording> in(String namespace);
+    PodMutator.InNamespace<ProfileRecording> recordings =
+        namespace -> client.resources(ProfileRecording.class).inNamespace(namespace).list().getItems();
+    ProfileRecordingMutator mutator = ProfileRecordingMutator.withRandomNonces(Clock.systemUTC());
+    return new PodWebhook(PATH, WHAT, PodMutator.listing(recordings, mutator::mutate));
   }
 
   /** The response to one AdmissionReview; never throws. */
-  static AdmissionReview review(AdmissionReview review, ProfileRecordingMutator mutator, Recordings recordings) {
-    return PodAdmission.review(review, WHAT, mutator(mutator, recordings));
-  }
-
-  private static PodMutator mutator(ProfileRecordingMutator mutator, Recordings recordings) {
-    return (pod, namespace) -> mutator.mutate(pod, recordings.in(namespace));
+  static AdmissionReview review(AdmissionReview review, ProfileRecordingMutator mutator, PodMutator.InNamespace<ProfileRecording> recordings) {
+    return PodAdmission.review(review, WHAT, PodMutator.listing(recordings, mutator::mutate));
   }
 }
