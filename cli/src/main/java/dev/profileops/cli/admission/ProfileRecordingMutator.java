@@ -149,7 +149,8 @@ public final class ProfileRecordingMutator {
   private static void traceContext(String recording, ProfileKind kind, Container container, ContextChange change, List<String> warnings) {
     SecurityContext context = container.getSecurityContext();
     String prefix = "ProfileRecording " + recording + ": container " + container.getName();
-    if (context != null && Boolean.TRUE.equals(context.getPrivileged())) {
+    if (context != null && Boolean.TRUE.equals(context.getPrivileged()) && !change.warnedPrivileged) {
+      change.warnedPrivileged = true;
       warnings.add(prefix + " is privileged: it runs without a seccomp profile and SELinux type, so its log recording will see nothing");
     }
     if (kind == ProfileKind.SeccompProfile) {
@@ -189,6 +190,7 @@ public final class ProfileRecordingMutator {
   private static final class ContextChange {
     boolean seccomp;
     boolean selinuxType;
+    boolean warnedPrivileged;
 
     void addTo(List<Map<String, Object>> patch, String path, SecurityContext context) {
       if (!seccomp && !selinuxType) {

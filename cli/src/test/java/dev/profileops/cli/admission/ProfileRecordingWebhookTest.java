@@ -178,6 +178,18 @@ class ProfileRecordingWebhookTest {
   }
 
   @Test
+  void warnsOnceThatAPrivilegedContainerLeavesNothingToRecordFromLogs() throws Exception {
+    String pod = pod("{\"name\": \"app\", \"image\": \"app:1\", \"securityContext\": {\"privileged\": true}}");
+
+    AdmissionReview response = review("CREATE", pod,
+        recording("avcs", "SelinuxProfile", "Logs", null, null), recording("calls", "SeccompProfile", "Logs", null, null));
+
+    assertThat(applyPatch(response, pod).at("/spec/containers/0/securityContext/seccompProfile")).isEqualTo(JSON.readTree(TRACE));
+    assertThat(response.getResponse().getWarnings()).containsExactly("ProfileRecording avcs: container app is privileged: it runs "
+        + "without a seccomp profile and SELinux type, so its log recording will see nothing");
+  }
+
+  @Test
   void neverTouchesAnUpdate() {
     AdmissionReview response = review("UPDATE", pod("{\"name\": \"app\", \"image\": \"app:1\"}"),
         recording("web", "SeccompProfile", "Logs", null, null));
