@@ -66,10 +66,10 @@ public final class ProfileRecordingMutator {
   }
 
   public PodMutation mutate(Pod pod, List<ProfileRecording> recordings) {
-    List<String> warnings = new ArrayList<>();
     if (pod.getSpec().getOs() != null && "windows".equals(pod.getSpec().getOs().getName())) {
       return new PodMutation(List.of(), List.of());
     }
+    List<String> warnings = new ArrayList<>();
     Map<String, String> existing = Objects.requireNonNullElse(pod.getMetadata().getAnnotations(), Map.of());
     Map<String, String> annotations = new LinkedHashMap<>();
     Map<String, String> annotatedBy = new LinkedHashMap<>();
@@ -116,6 +116,11 @@ public final class ProfileRecordingMutator {
         }
       }
     }
+    return new PodMutation(patch(existing, annotations, containers, changes), warnings);
+  }
+
+  private static List<Map<String, Object>> patch(Map<String, String> existing, Map<String, String> annotations,
+      List<Container> containers, List<ContextChange> changes) {
     List<Map<String, Object>> patch = new ArrayList<>();
     if (!annotations.isEmpty()) {
       // fabric8 reads an absent map as an empty one; "add" of the whole map is right for both (and replaces "{}").
@@ -128,7 +133,7 @@ public final class ProfileRecordingMutator {
     for (int i = 0; i < containers.size(); i++) {
       changes.get(i).addTo(patch, "/spec/containers/" + i + "/securityContext", containers.get(i).getSecurityContext());
     }
-    return new PodMutation(patch, warnings);
+    return patch;
   }
 
   /** SPO's annotation key for what the recording records, or null for a recorder that cannot record that kind. */
