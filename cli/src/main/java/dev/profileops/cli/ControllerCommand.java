@@ -1,6 +1,9 @@
 package dev.profileops.cli;
 
+import dev.profileops.cli.admission.AdmissionWebhookServer;
+import dev.profileops.cli.admission.PodWebhook;
 import dev.profileops.cli.admission.ProfileBindingWebhook;
+import dev.profileops.cli.admission.ProfileRecordingWebhook;
 import dev.profileops.cli.admission.SelfManagedWebhookCertificate;
 import dev.profileops.cli.logging.LogVerbosity;
 import dev.profileops.cli.metrics.MetricsOptions;
@@ -49,8 +52,17 @@ final class ControllerCommand implements Callable<Integer> {
   MetricsOptions metricsOptions = new MetricsOptions();
 
   @Option(names = "--binding-webhook-port", defaultValue = "0",
-      description = "Port of the ProfileBinding mutating admission webhook, HTTPS (0: none, the default)")
+      description = "Port of the pod mutating admission webhooks, HTTPS: ProfileBinding at " + ProfileBindingWebhook.PATH
+          + " and ProfileRecording at " + ProfileRecordingWebhook.PATH + " (0: none, the default)")
   int bindingWebhookPort;
+
+  @Option(names = "--recording-webhook", defaultValue = "true", negatable = true,
+      description = "Serve the ProfileRecording webhook beside the ProfileBinding one (default true)")
+  boolean recordingWebhook;
+
+  @Option(names = "--recording-webhook-configuration", defaultValue = "profileops-recording",
+      description = "The ProfileRecording webhook's MutatingWebhookConfiguration, whose caBundle a self-managed certificate writes too")
+  String recordingWebhookConfiguration;
 
   @Option(names = "--binding-webhook-cert-dir", defaultValue = "/etc/profileops/binding-webhook",
       description = "Directory with tls.crt and tls.key of the ProfileBinding webhook (a cert-manager Secret, or where a self-managed "
@@ -141,8 +153,10 @@ final class ControllerCommand implements Callable<Integer> {
     if (bindingWebhookPort > 0) {
       if (bindingWebhookSecret != null) {
         String namespace = podNamespace();
+        List<String> configurations = recordingWebhook ? List.of(bindingWebhookConfiguration, recordingWebhookConfiguration)
+            : List.of(bindingWebhookConfiguration);
         SelfManagedWebhookCertificate certificate = new SelfManagedWebhookCertificate(client, namespace, bindingWebhookSecret,
-            bindingWebhookConfiguration, SelfManagedWebhookCertificate.serviceDnsNames(bindingWebhookService, namespace),
+            configurations, SelfManagedWebhookCertificate.serviceDnsNames(bindingWebhookService, namespace),
             bindingWebhookCertDir, Clock.systemUTC(), SelfManagedWebhookCertificate.DEFAULT_CA_VALIDITY,
             SelfManagedWebhookCertificate.DEFAULT_SERVING_VALIDITY);
         // The first one here, so that the webhook starts with a certificate; then every hour.
@@ -150,9 +164,11 @@ final class ControllerCommand implements Callable<Integer> {
         certificate.start(SelfManagedWebhookCertificate.DEFAULT_CHECK_INTERVAL);
         Runtime.getRuntime().addShutdownHook(new Thread(certificate::close));
       }
-      ProfileBindingWebhook bindings = ProfileBindingWebhook.start(new InetSocketAddress(bindingWebhookPort),
-          bindingWebhookCertDir.resolve("tls.crt"), bindingWebhookCertDir.resolve("tls.key"), client);
-      Runtime.getRuntime().addShutdownHook(new Thread(bindings::close));
+      List<PodWebhook> webhooks = recordingWebhook ? List.of(ProfileBindingWebhook.of(client), ProfileRecordingWebhook.of(client))
+          : List.of(ProfileBindingWebhook.of(client));
+      AdmissionWebhookServer admission = AdmissionWebhookServer.start(new InetSocketAddress(bindingWebhookPort),
+          bindingWebhookCertDir.resolve("tls.crt"), bindingWebhookCertDir.resolve("tls.key"), webhooks);
+      Runtime.getRuntime().addShutdownHook(new Thread(admission::close));
     }
     controller.start();
     // Finalizers and node statuses of nodes that left the cluster, which would block deletes forever.
@@ -174,7 +190,8 @@ final class ControllerCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(started::close));
     }
     System.err.println("profileops controller " + ComponentBanner.VERSION + " started" + (metricsPort > 0 ? ", metrics on " + (metricsOptions.insecure() ? "http" : "https") + " :" + metricsPort + "/metrics" : "")
-        + (bindingWebhookPort > 0 ? ", ProfileBinding webhook on https :" + bindingWebhookPort + ProfileBindingWebhook.PATH : "")
+        + (bindingWebhookPort > 0 ? ", ProfileBinding webhook on https :" + bindingWebhookPort + ProfileBindingWebhook.PATH
+            + (recordingWebhook ? ", ProfileRecording webhook on " + ProfileRecordingWebhook.PATH : "") : "")
         + (health != null ? ", probes on :" + healthPort + "/healthz,/readyz" : "")
         + (receiver != null ? ", webhooks on :" + webhookPort + "/hooks/{github,gitea,gitlab}" : ""));
     stopped.await();

@@ -400,7 +400,34 @@ class DeploymentManifestsTest {
   @ValueSource(strings = {"with-webhooks", "with-webhooks-self-managed"})
   void theBindingWebhookMutatesOnlyPodCreationInOptedInNamespacesAndFailsOpen(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
-    MutatingWebhookConfiguration configuration = parse(rendered.ofKind("MutatingWebhookConfiguration").get(0), MutatingWebhookConfiguration.class);
+    checkPodCreationWebhook(rendered, webhookConfiguration(rendered, "profileops-binding"), "spo.x-k8s.io/enable-binding", "/mutate-v1-pod");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"with-webhooks", "with-webhooks-self-managed"})
+  void theRecordingWebhookMutatesOnlyPodCreationInNamespacesOptedInToRecordingOnTheSameServer(String overlay) throws IOException {
+    RenderedManifests rendered = render(overlay);
+    MutatingWebhookConfiguration recording = webhookConfiguration(rendered, "profileops-recording");
+    checkPodCreationWebhook(rendered, recording, "spo.x-k8s.io/enable-recording", "/mutate-v1-pod-recording");
+    // One server answers both: the binding webhook's Service, port and certificate.
+    var binding = webhookConfiguration(rendered, "profileops-binding").getWebhooks().get(0).getClientConfig().getService();
+    var service = recording.getWebhooks().get(0).getClientConfig().getService();
+    assertThat(List.of(service.getNamespace(), service.getName(), service.getPort()))
+        .isEqualTo(List.of(binding.getNamespace(), binding.getName(), binding.getPort()));
+    Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getArgs()).doesNotContain("--no-recording-webhook");
+    // It reads the recordings of the pod's namespace.
+    assertThat(controllerRules(rendered)).anySatisfy(r -> {
+      assertThat(r.getApiGroups()).contains("security-profiles-operator.x-k8s.io");
+      assertThat(r.getResources()).contains("profilerecordings");
+      assertThat(r.getVerbs()).contains("list");
+    });
+  }
+
+  /** Both webhooks' API server contract: pod CREATE only, opted-in namespaces, fail open, a Service port that exists. */
+  private static void checkPodCreationWebhook(RenderedManifests rendered, MutatingWebhookConfiguration configuration, String optInLabel,
+      String path) {
     var webhook = configuration.getWebhooks().get(0);
     assertThat(configuration.getWebhooks()).hasSize(1);
     assertThat(webhook.getFailurePolicy()).isEqualTo("Ignore");
@@ -411,11 +438,11 @@ class DeploymentManifestsTest {
       assertThat(rule.getApiGroups()).containsExactly("");
     });
     assertThat(webhook.getNamespaceSelector().getMatchExpressions()).singleElement().satisfies(e -> {
-      assertThat(e.getKey()).isEqualTo("spo.x-k8s.io/enable-binding");
+      assertThat(e.getKey()).isEqualTo(optInLabel);
       assertThat(e.getOperator()).isEqualTo("Exists");
     });
     var service = webhook.getClientConfig().getService();
-    assertThat(service.getPath()).isEqualTo("/mutate-v1-pod");
+    assertThat(service.getPath()).isEqualTo(path);
     Service target = parse(rendered.find("Service", service.getNamespace(), service.getName()).orElseThrow(), Service.class);
     assertThat(target.getSpec().getPorts()).anyMatch(p -> p.getPort().equals(service.getPort()));
     Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
@@ -423,32 +450,38 @@ class DeploymentManifestsTest {
     assertThat(c.getArgs()).contains("--binding-webhook-port=9443");
   }
 
-  @Test
-  void withCertManagerTheCaIsInjectedFromTheCertificateTheControllerMounts() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"profileops-binding", "profileops-recording"})
+  void withCertManagerTheCaIsInjectedFromTheCertificateTheControllerMounts(String name) throws IOException {
     RenderedManifests rendered = render("with-webhooks");
-    MutatingWebhookConfiguration configuration = parse(rendered.ofKind("MutatingWebhookConfiguration").get(0), MutatingWebhookConfiguration.class);
+    MutatingWebhookConfiguration configuration = webhookConfiguration(rendered, name);
     var service = configuration.getWebhooks().get(0).getClientConfig().getService();
     // The CA comes from the Certificate whose Secret the controller mounts.
     String inject = configuration.getMetadata().getAnnotations().get("cert-manager.io/inject-ca-from");
     Map<String, Object> certificate = rendered.find("Certificate", inject.split("/")[0], inject.split("/")[1]).orElseThrow();
     assertThat(((List<?>) ((Map<?, ?>) certificate.get("spec")).get("dnsNames")).stream().map(String::valueOf).toList()).contains(service.getName() + "." + service.getNamespace() + ".svc");
-    Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
-        .getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(c.getArgs()).contains("--binding-webhook-port=9443").noneMatch(a -> a.startsWith("--binding-webhook-self-managed-secret"));
-    assertThat(certManagerSecrets(rendered)).contains("profileops-binding-webhook-cert");
+    PodSpec pod = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getArgs()).contains("--binding-webhook-port=9443")
+        .noneMatch(a -> a.startsWith("--binding-webhook-self-managed-secret"));
+    String secret = String.valueOf(((Map<?, ?>) certificate.get("spec")).get("secretName"));
+    assertThat(pod.getVolumes()).anyMatch(v -> v.getSecret() != null && secret.equals(v.getSecret().getSecretName()));
   }
 
   @Test
-  void selfManagedTheControllerMayUpdateOnlyItsSecretAndItsWebhookConfigurationAndNeedsNoCertManager() throws IOException {
+  void selfManagedTheControllerMayUpdateOnlyItsSecretAndItsWebhookConfigurationsAndNeedsNoCertManager() throws IOException {
     RenderedManifests rendered = render("with-webhooks-self-managed");
     assertThat(rendered.objects()).noneMatch(o -> String.valueOf(o.get("apiVersion")).startsWith("cert-manager.io/"));
-    MutatingWebhookConfiguration configuration = parse(rendered.ofKind("MutatingWebhookConfiguration").get(0), MutatingWebhookConfiguration.class);
+    MutatingWebhookConfiguration configuration = webhookConfiguration(rendered, "profileops-binding");
+    MutatingWebhookConfiguration recording = webhookConfiguration(rendered, "profileops-recording");
     assertThat(configuration.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(recording.getMetadata().getAnnotations()).isNullOrEmpty();
     var service = configuration.getWebhooks().get(0).getClientConfig().getService();
     PodSpec pod = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class).getSpec().getTemplate().getSpec();
     Container c = pod.getContainers().get(0);
     String secret = argument(c, "--binding-webhook-self-managed-secret");
+    // The controller writes the caBundle of both configurations it serves.
     assertThat(argument(c, "--binding-webhook-configuration")).isEqualTo(configuration.getMetadata().getName());
+    assertThat(argument(c, "--recording-webhook-configuration")).isEqualTo(recording.getMetadata().getName());
     assertThat(argument(c, "--binding-webhook-service")).isEqualTo(service.getName());
     assertThat(service.getNamespace()).isEqualTo(NAMESPACE);
     assertThat(rendered.find("Secret", NAMESPACE, secret)).isPresent();
@@ -468,9 +501,23 @@ class DeploymentManifestsTest {
     });
     assertThat(configurationRules.stream().filter(r -> r.getResources().contains("mutatingwebhookconfigurations")).toList()).singleElement()
         .satisfies(r -> {
-          assertThat(r.getResourceNames()).containsExactly(configuration.getMetadata().getName());
+          assertThat(r.getResourceNames()).containsExactlyInAnyOrder(configuration.getMetadata().getName(), recording.getMetadata().getName());
           assertThat(r.getVerbs()).contains("get", "patch").doesNotContain("create", "delete", "list", "watch");
         });
+  }
+
+  private static MutatingWebhookConfiguration webhookConfiguration(RenderedManifests rendered, String name) {
+    return parse(rendered.find("MutatingWebhookConfiguration", null, name).orElseThrow(() -> new AssertionError("no " + name)),
+        MutatingWebhookConfiguration.class);
+  }
+
+  /** The rules of the ClusterRoles bound to the controller's service account. */
+  private static List<PolicyRule> controllerRules(RenderedManifests rendered) {
+    Set<String> roles = rendered.ofKind("ClusterRoleBinding").stream().map(o -> parse(o, ClusterRoleBinding.class))
+        .filter(b -> b.getSubjects().stream().anyMatch(s -> "profileops-controller".equals(s.getName()) && NAMESPACE.equals(s.getNamespace())))
+        .map(b -> b.getRoleRef().getName()).collect(Collectors.toSet());
+    return rendered.ofKind("ClusterRole").stream().map(o -> parse(o, ClusterRole.class))
+        .filter(r -> roles.contains(r.getMetadata().getName())).flatMap(r -> r.getRules().stream()).toList();
   }
 
   private static String argument(Container c, String option) {

@@ -29,20 +29,13 @@ public final class ProfileBindingMutator {
     boolean enabled(ProfileKind kind, String name);
   }
 
-  /** JSON Patch operations (RFC 6902) and warnings for the AdmissionReview response. */
-  public record Mutation(List<Map<String, Object>> patch, List<String> warnings) {
-    public boolean changes() {
-      return !patch.isEmpty();
-    }
-  }
-
   private final Profiles profiles;
 
   public ProfileBindingMutator(Profiles profiles) {
     this.profiles = profiles;
   }
 
-  public Mutation mutate(Pod pod, List<ProfileBinding> bindings) {
+  public PodMutation mutate(Pod pod, List<ProfileBinding> bindings) {
     List<Map<String, Object>> patch = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     // Same order every time, so that two bindings for one field always resolve the same way.
@@ -52,7 +45,7 @@ public final class ProfileBindingMutator {
         .toList();
     mutateContainers(pod, "initContainers", pod.getSpec().getInitContainers(), ordered, patch, warnings);
     mutateContainers(pod, "containers", pod.getSpec().getContainers(), ordered, patch, warnings);
-    return new Mutation(List.copyOf(patch), List.copyOf(warnings));
+    return new PodMutation(patch, warnings);
   }
 
   private void mutateContainers(Pod pod, String field, List<Container> containers, List<ProfileBinding> bindings,

@@ -58,9 +58,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ProfileBinding webhook's certificate without cert-manager: a CA and a serving certificate the
- * controller makes itself, kept in one Secret ({@code ca.crt}, {@code ca.key}, {@code tls.crt},
- * {@code tls.key}), the CA written into the MutatingWebhookConfiguration's {@code caBundle}, and the
+ * The pod webhooks' certificate without cert-manager: a CA and a serving certificate the controller
+ * makes itself, kept in one Secret ({@code ca.crt}, {@code ca.key}, {@code tls.crt}, {@code tls.key}),
+ * the CA written into the {@code caBundle} of each MutatingWebhookConfiguration the server answers
+ * (ProfileBinding's and ProfileRecording's), and the
  * pair written as PEM files into a local directory that {@link ReloadingPemKeyManager} serves from.
  *
  * <p>Each {@link #ensure()} reuses what the Secret holds while the serving certificate has more than a
@@ -86,7 +87,7 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final String secretName;
-  private final String webhookConfiguration;
+  private final List<String> webhookConfigurations;
   private final List<String> dnsNames;
   private final Path servingDirectory;
   private final Clock clock;
@@ -94,7 +95,7 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
   private final Duration servingValidity;
   private ScheduledExecutorService timer;
 
-  public SelfManagedWebhookCertificate(KubernetesClient client, String namespace, String secretName, String webhookConfiguration,
+  public SelfManagedWebhookCertificate(KubernetesClient client, String namespace, String secretName, List<String> webhookConfigurations,
       List<String> dnsNames, Path servingDirectory, Clock clock, Duration caValidity, Duration servingValidity) {
     if (dnsNames.isEmpty()) {
       throw new IllegalArgumentException("the webhook certificate needs at least one DNS name");
@@ -102,7 +103,7 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
     this.client = client;
     this.namespace = namespace;
     this.secretName = secretName;
-    this.webhookConfiguration = webhookConfiguration;
+    this.webhookConfigurations = List.copyOf(webhookConfigurations);
     this.dnsNames = List.copyOf(dnsNames);
     this.servingDirectory = servingDirectory;
     this.clock = clock;
@@ -263,18 +264,8 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
   /** The caBundle of the webhook configuration and the local files, when they differ from the Secret's. */
   private void publish(Stored stored) throws IOException {
     String bundle = Base64.getEncoder().encodeToString(pem(stored.bundle.toArray()).getBytes(StandardCharsets.UTF_8));
-    MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
-        .withName(webhookConfiguration).get();
-    if (configuration == null) {
-      LOG.warn("MutatingWebhookConfiguration {} does not exist: its caBundle cannot be set", webhookConfiguration);
-    } else if (configuration.getWebhooks().stream().anyMatch(w -> !bundle.equals(w.getClientConfig().getCaBundle()))) {
-      client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(webhookConfiguration).edit(c -> {
-        for (MutatingWebhook webhook : c.getWebhooks()) {
-          webhook.getClientConfig().setCaBundle(bundle);
-        }
-        return c;
-      });
-      LOG.info("caBundle of MutatingWebhookConfiguration {} written", webhookConfiguration);
+    for (String name : webhookConfigurations) {
+      publishCaBundle(name, bundle);
     }
     String certificate = pem(stored.serving);
     String key = keyPem(stored.servingKey);
@@ -284,6 +275,21 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
       // Key first, then certificate, each replaced whole: the reloading key manager looks at both times.
       replace(keyFile(), key);
       replace(certificateFile(), certificate);
+    }
+  }
+
+  private void publishCaBundle(String name, String bundle) {
+    MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).get();
+    if (configuration == null) {
+      LOG.warn("MutatingWebhookConfiguration {} does not exist: its caBundle cannot be set", name);
+    } else if (configuration.getWebhooks().stream().anyMatch(w -> !bundle.equals(w.getClientConfig().getCaBundle()))) {
+      client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).edit(c -> {
+        for (MutatingWebhook webhook : c.getWebhooks()) {
+          webhook.getClientConfig().setCaBundle(bundle);
+        }
+        return c;
+      });
+      LOG.info("caBundle of MutatingWebhookConfiguration {} written", name);
     }
   }
 

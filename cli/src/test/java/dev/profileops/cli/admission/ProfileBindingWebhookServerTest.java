@@ -42,22 +42,16 @@ class ProfileBindingWebhookServerTest {
 
   @Test
   void mutatesAPodOverTlsAndServesARenewedCertificateWithoutRestart() throws Exception {
-    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
-      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(crd)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
+    createCrds(client);
     client.resource(Serialization.unmarshal("""
         {"apiVersion": "security-profiles-operator.x-k8s.io/v1", "kind": "SeccompProfile", "metadata": {"name": "web-server"},
          "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();
     client.resource(ProfileBindingWebhookTest.binding("web", "SeccompProfile", "web-server", "*", null)).create();
     MetricsTls first = MetricsTls.selfSigned(List.of("localhost"));
-    write(first, Instant.now().minusSeconds(60));
+    write(certs, first, Instant.now().minusSeconds(60));
 
-    try (ProfileBindingWebhook webhook = ProfileBindingWebhook.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        certs.resolve("tls.crt"), certs.resolve("tls.key"), client)) {
+    try (AdmissionWebhookServer webhook = AdmissionWebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        certs.resolve("tls.crt"), certs.resolve("tls.key"), List.of(ProfileBindingWebhook.of(client)))) {
       HttpResponse<String> response = post(webhook, first);
 
       assertThat(response.statusCode()).isEqualTo(200);
@@ -68,13 +62,23 @@ class ProfileBindingWebhookServerTest {
       assertThat(served(response)).isEqualTo(first.certificate());
 
       MetricsTls renewed = MetricsTls.selfSigned(List.of("localhost"));
-      write(renewed, Instant.now());
+      write(certs, renewed, Instant.now());
 
       assertThat(served(post(webhook, renewed))).isEqualTo(renewed.certificate());
     }
   }
 
-  private HttpResponse<String> post(ProfileBindingWebhook webhook, MetricsTls trusted) throws Exception {
+  static void createCrds(KubernetesClient client) throws Exception {
+    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
+      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+        try (InputStream in = Files.newInputStream(crd)) {
+          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+      }
+    }
+  }
+
+  private HttpResponse<String> post(AdmissionWebhookServer webhook, MetricsTls trusted) throws Exception {
     // A new client per call: a new TLS connection, so the handshake shows the certificate served now.
     HttpClient http = HttpClient.newBuilder().sslContext(trusting(trusted.certificate())).build();
     String body = ProfileBindingWebhookTest.reviewJson("CREATE", ProfileBindingWebhookTest.pod("{\"name\": \"nginx\", \"image\": \"nginx:1\"}"));
@@ -87,7 +91,7 @@ class ProfileBindingWebhookServerTest {
     return (X509Certificate) session.getPeerCertificates()[0];
   }
 
-  private void write(MetricsTls tls, Instant modified) throws Exception {
+  static void write(Path certs, MetricsTls tls, Instant modified) throws Exception {
     // As cert-manager writes them with encoding: PKCS8: the certificate, and the key as "PRIVATE KEY".
     for (var entry : List.of(java.util.Map.entry("tls.crt", (Object) tls.certificate()),
         java.util.Map.entry("tls.key", (Object) new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(tls.privateKey(), null)))) {
@@ -99,7 +103,7 @@ class ProfileBindingWebhookServerTest {
     }
   }
 
-  private static SSLContext trusting(X509Certificate certificate) throws Exception {
+  static SSLContext trusting(X509Certificate certificate) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("webhook", certificate);

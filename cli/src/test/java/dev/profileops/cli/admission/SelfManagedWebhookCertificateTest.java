@@ -49,6 +49,8 @@ class SelfManagedWebhookCertificateTest {
   static final String NAMESPACE = "profileops";
   static final String SECRET = "profileops-binding-webhook-cert";
   static final String CONFIGURATION = "profileops-binding";
+  static final String RECORDING_CONFIGURATION = "profileops-recording";
+  static final List<String> CONFIGURATIONS = List.of(CONFIGURATION, RECORDING_CONFIGURATION);
   static final List<String> NAMES = List.of("localhost");
   KubernetesClient client;
   KubernetesMockServer server;
@@ -56,11 +58,16 @@ class SelfManagedWebhookCertificateTest {
   @TempDir Path replicaB;
 
   @BeforeEach
-  void webhookConfiguration() {
+  void webhookConfigurations() {
     client.resource(Serialization.unmarshal("""
         {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration", "metadata": {"name": "profileops-binding"},
          "webhooks": [{"name": "binding.profileops.dev", "admissionReviewVersions": ["v1"], "sideEffects": "None",
            "clientConfig": {"service": {"name": "profileops-binding-webhook", "namespace": "profileops", "path": "/mutate-v1-pod"}}}]}""",
+        MutatingWebhookConfiguration.class)).create();
+    client.resource(Serialization.unmarshal("""
+        {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration", "metadata": {"name": "profileops-recording"},
+         "webhooks": [{"name": "recording.profileops.dev", "admissionReviewVersions": ["v1"], "sideEffects": "None",
+           "clientConfig": {"service": {"name": "profileops-binding-webhook", "namespace": "profileops", "path": "/mutate-v1-pod-recording"}}}]}""",
         MutatingWebhookConfiguration.class)).create();
   }
 
@@ -77,6 +84,7 @@ class SelfManagedWebhookCertificateTest {
     assertThat(secret.getData()).containsKeys("ca.crt", "ca.key", "tls.crt", "tls.key");
     assertThat(certificates(secret.getData().get("tls.crt"))).containsExactly(outcome.serving());
     assertThat(caBundle()).containsExactly(outcome.ca());
+    assertThat(caBundle(RECORDING_CONFIGURATION)).as("the recording webhook is served by the same server").containsExactly(outcome.ca());
     assertThat(certificates(Base64.getEncoder().encodeToString(Files.readAllBytes(replicaA.resolve("tls.crt"))))).containsExactly(outcome.serving());
   }
 
@@ -135,15 +143,16 @@ class SelfManagedWebhookCertificateTest {
   @Test
   void aCaInItsLastThirdIsReplacedAndTheBundleKeepsTheOldOneWhileItIsValid() throws Exception {
     Clock past = Clock.fixed(Instant.now().minus(Duration.ofDays(70)), ZoneOffset.UTC);
-    Outcome old = new SelfManagedWebhookCertificate(client, NAMESPACE, SECRET, CONFIGURATION, NAMES, replicaA, past,
+    Outcome old = new SelfManagedWebhookCertificate(client, NAMESPACE, SECRET, CONFIGURATIONS, NAMES, replicaA, past,
         Duration.ofDays(90), Duration.ofDays(90)).ensure();
 
-    Outcome renewed = new SelfManagedWebhookCertificate(client, NAMESPACE, SECRET, CONFIGURATION, NAMES, replicaA, Clock.systemUTC(),
+    Outcome renewed = new SelfManagedWebhookCertificate(client, NAMESPACE, SECRET, CONFIGURATIONS, NAMES, replicaA, Clock.systemUTC(),
         Duration.ofDays(90), Duration.ofDays(90)).ensure();
 
     assertThat(renewed.ca()).isNotEqualTo(old.ca());
     renewed.serving().verify(renewed.ca().getPublicKey());
     assertThat(caBundle()).containsExactly(renewed.ca(), old.ca());
+    assertThat(caBundle(RECORDING_CONFIGURATION)).containsExactly(renewed.ca(), old.ca());
   }
 
   @Test
@@ -160,8 +169,8 @@ class SelfManagedWebhookCertificateTest {
     SelfManagedWebhookCertificate nearlyExpired = certificates(replicaA, Clock.fixed(Instant.now().minus(Duration.ofDays(70)), ZoneOffset.UTC));
     Outcome old = nearlyExpired.ensure();
 
-    try (ProfileBindingWebhook webhook = ProfileBindingWebhook.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        nearlyExpired.certificateFile(), nearlyExpired.keyFile(), client)) {
+    try (AdmissionWebhookServer webhook = AdmissionWebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        nearlyExpired.certificateFile(), nearlyExpired.keyFile(), List.of(ProfileBindingWebhook.of(client)))) {
       HttpResponse<String> before = post(webhook, caBundle());
       Outcome renewed = certificates(replicaA, Clock.systemUTC()).ensure();
       HttpResponse<String> after = post(webhook, caBundle());
@@ -188,12 +197,16 @@ class SelfManagedWebhookCertificateTest {
   }
 
   private SelfManagedWebhookCertificate certificates(Path directory, Clock clock) {
-    return new SelfManagedWebhookCertificate(client, NAMESPACE, SECRET, CONFIGURATION, NAMES, directory, clock,
+    return new SelfManagedWebhookCertificate(client, NAMESPACE, SECRET, CONFIGURATIONS, NAMES, directory, clock,
         SelfManagedWebhookCertificate.DEFAULT_CA_VALIDITY, Duration.ofDays(90));
   }
 
   private List<X509Certificate> caBundle() throws Exception {
-    MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(CONFIGURATION).get();
+    return caBundle(CONFIGURATION);
+  }
+
+  private List<X509Certificate> caBundle(String name) throws Exception {
+    MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).get();
     return certificates(configuration.getWebhooks().get(0).getClientConfig().getCaBundle());
   }
 
@@ -209,7 +222,7 @@ class SelfManagedWebhookCertificateTest {
   }
 
   /** A new client per call (a new handshake), trusting only the CAs of the bundle, as the API server does. */
-  private static HttpResponse<String> post(ProfileBindingWebhook webhook, List<X509Certificate> bundle) throws Exception {
+  private static HttpResponse<String> post(AdmissionWebhookServer webhook, List<X509Certificate> bundle) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     for (int i = 0; i < bundle.size(); i++) {
