@@ -21,10 +21,11 @@ import java.util.Optional;
  * URL, the default branch ({@code spec.ref.branch}, else {@code main}), the git credentials
  * ({@code spec.secretRef}) and the forge ({@code spec.commitStatus}: provider, API URL, token). With
  * annotation {@value #ANNOTATION_AGIT}{@code : "true"} the branch is pushed as an AGit
- * {@code refs/for/} push instead of through the forge's API.
+ * {@code refs/for/} push instead of through the forge's API. Close it after publishing: an ssh
+ * transport writes the identity and known hosts to files, which closing deletes.
  */
 public record PublishTarget(String repositoryUrl, String defaultBranch, GitTransport transport,
-    Optional<PullRequestTarget> pullRequest) {
+    Optional<PullRequestTarget> pullRequest) implements AutoCloseable {
   public static final String ANNOTATION = SpoApi.PROFILEOPS_DOMAIN + "/publish-to";
   public static final String ANNOTATION_AGIT = SpoApi.PROFILEOPS_DOMAIN + "/publish-agit";
 
@@ -81,6 +82,11 @@ public record PublishTarget(String repositoryUrl, String defaultBranch, GitTrans
       throw new IllegalStateException("Secret " + namespace + "/" + name + " does not exist");
     }
     return secret;
+  }
+
+  @Override
+  public void close() {
+    transport.close();
   }
 
   /** Never the credentials. */

@@ -106,8 +106,10 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
     if (target.isEmpty()) {
       return UpdateControl.noUpdate();
     }
-    for (RecordedKind<?> kind : KINDS) {
-      proposeEachReplica(kind, recording, target.get(), context);
+    try (PublishTarget publishTo = target.get()) {
+      for (RecordedKind<?> kind : KINDS) {
+        proposeEachReplica(kind, recording, publishTo, context);
+      }
     }
     return UpdateControl.noUpdate();
   }
@@ -140,8 +142,12 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
       return DeleteControl.defaultDelete();
     }
     Optional<PublishTarget> target = PublishTarget.of(client, recording);
-    for (RecordedKind<?> kind : KINDS) {
-      mergePartials(kind, recording, target, context);
+    try {
+      for (RecordedKind<?> kind : KINDS) {
+        mergePartials(kind, recording, target, context);
+      }
+    } finally {
+      target.ifPresent(PublishTarget::close);
     }
     return DeleteControl.defaultDelete();
   }

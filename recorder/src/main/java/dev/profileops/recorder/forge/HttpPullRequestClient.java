@@ -2,7 +2,6 @@ package dev.profileops.recorder.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.profileops.syncer.forge.Forge;
 import dev.profileops.syncer.forge.ForgeException;
 import dev.profileops.syncer.forge.ForgeHttp;
 import dev.profileops.syncer.forge.ForgeRepository;

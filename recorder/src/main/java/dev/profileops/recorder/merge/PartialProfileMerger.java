@@ -4,7 +4,6 @@ import dev.profileops.api.common.ProfileSpec;
 import dev.profileops.api.recording.MergeStrategy;
 import dev.profileops.recorder.RecordedKind;
 import dev.profileops.recorder.RecordingMetadata;
-import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.util.ArrayList;

@@ -41,7 +41,7 @@ public final class PushRecordingBranchCommand {
   private final Map<String, String> files = new LinkedHashMap<>();
   private GitTransport transport = GitTransport.none();
   private String message = "Update recorded profiles";
-  private PersonIdent author = new PersonIdent("ProfileOps Recorder", "recorder@profileops.dev");
+  private PersonIdent author = RecordingPublisher.DEFAULT_AUTHOR;
   private String pushRef;
   private List<String> pushOptions = List.of();
   private Duration timeout;

@@ -15,7 +15,6 @@ import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
 import dev.profileops.testsupport.Prerequisites;
 import dev.profileops.testsupport.RuncContainer;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
