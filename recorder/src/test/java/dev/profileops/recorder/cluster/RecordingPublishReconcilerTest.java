@@ -19,10 +19,9 @@ import dev.profileops.api.source.ProfileSourceSpec;
 import dev.profileops.host.seccomp.FakeSyscallTable;
 import dev.profileops.recorder.RecordingMetadata;
 import dev.profileops.recorder.publish.RecordingPublisher;
+import dev.profileops.recorder.publish.ServedProfileRepository;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
 import dev.profileops.recorder.seccomp.SyscallCoverageAnnotation;
-import dev.profileops.testsupport.GitDaemonServer;
-import dev.profileops.testsupport.GitWorkTree;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -65,20 +64,14 @@ class RecordingPublishReconcilerTest {
   KubernetesClient client;
   @TempDir Path work;
 
-  private GitDaemonServer git;
-  private GitWorkTree seed;
-  private Path bare;
+  private ServedProfileRepository repository;
   private Operator operator;
   private String mainHead;
 
   @BeforeEach
   void start() throws Exception {
-    GitDaemonServer.assumeAvailable();
-    git = GitDaemonServer.start();
-    bare = git.createBareRepo("team/profiles");
-    seed = GitWorkTree.init();
-    mainHead = seed.write("seccomp/web.yaml", EXISTING).commitAll("profiles");
-    seed.push(git.url("team/profiles"), "main");
+    repository = ServedProfileRepository.start(Map.of("seccomp/web.yaml", EXISTING));
+    mainHead = repository.mainHead();
     for (var type : List.of(SeccompProfile.class, SelinuxProfile.class, ProfileRecording.class, ProfileSource.class)) {
       client.apiextensions().v1().customResourceDefinitions()
           .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(type).build()).create();
@@ -87,7 +80,7 @@ class RecordingPublishReconcilerTest {
     source.getMetadata().setName("profiles");
     source.getMetadata().setNamespace("apps");
     ProfileSourceSpec spec = new ProfileSourceSpec();
-    spec.setUrl(git.url("team/profiles"));
+    spec.setUrl(repository.url());
     GitRef ref = new GitRef();
     ref.setBranch("main");
     spec.setRef(ref);
@@ -105,11 +98,8 @@ class RecordingPublishReconcilerTest {
     if (operator != null) {
       operator.stop();
     }
-    if (seed != null) {
-      seed.close();
-    }
-    if (git != null) {
-      git.close();
+    if (repository != null) {
+      repository.close();
     }
   }
 
@@ -230,10 +220,7 @@ class RecordingPublishReconcilerTest {
   }
 
   private String server(String... args) throws Exception {
-    String[] all = new String[args.length + 1];
-    all[0] = "--git-dir=" + bare;
-    System.arraycopy(args, 0, all, 1, args.length);
-    return seed.git(all).strip();
+    return repository.git(args);
   }
 
   private static ProfileRecording recording(String name, MergeStrategy merge, boolean toGit) {

@@ -10,7 +10,6 @@ import dev.profileops.host.seccomp.FakeSyscallTable;
 import dev.profileops.recorder.forge.PullRequestRef;
 import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
 import dev.profileops.syncer.forge.Forge;
-import dev.profileops.testsupport.GitDaemonServer;
 import dev.profileops.testsupport.GitHttpServer;
 import dev.profileops.testsupport.GitWorkTree;
 import dev.profileops.testsupport.RecordingForgeServer;
@@ -19,6 +18,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.AfterEach;
@@ -79,33 +79,24 @@ class RecordingPublisherTest {
       """;
 
   @TempDir Path work;
-  GitDaemonServer git;
+  ServedProfileRepository repository;
   GitWorkTree seed;
-  Path bare;
   String url;
   String mainHead;
 
   @BeforeEach
   void repository() throws Exception {
-    GitDaemonServer.assumeAvailable();
-    git = GitDaemonServer.start();
-    bare = git.createBareRepo("team/profiles");
-    url = git.url("team/profiles");
-    seed = GitWorkTree.init();
-    seed.write("seccomp/web.yaml", WEB_YAML)
-        .write("seccomp/bundle.yaml", BUNDLE_YAML)
-        .write("README.md", "profiles\n");
-    mainHead = seed.commitAll("profiles");
-    seed.push(url, "main");
+    repository = ServedProfileRepository.start(Map.of("seccomp/web.yaml", WEB_YAML, "seccomp/bundle.yaml", BUNDLE_YAML,
+        "README.md", "profiles\n"));
+    seed = repository.seed();
+    url = repository.url();
+    mainHead = repository.mainHead();
   }
 
   @AfterEach
   void close() {
-    if (seed != null) {
-      seed.close();
-    }
-    if (git != null) {
-      git.close();
+    if (repository != null) {
+      repository.close();
     }
   }
 
@@ -190,7 +181,7 @@ class RecordingPublisherTest {
   @Test
   void agitPushesRefsForTheDefaultBranchWithTitleAndDescriptionAsPushOptions() throws Exception {
     // A plain git daemon keeps refs/for/... as a ref; it takes push options once it advertises them.
-    seed.git("--git-dir=" + bare, "config", "receive.advertisePushOptions", "true");
+    server("config", "receive.advertisePushOptions", "true");
     PublishRequest request = PublishRequest.builder(url, "rec", "nginx")
         .profiles(List.of(profile("nginx", List.of("read", "openat"))))
         .pullRequest(new PullRequestTarget.AGit())
@@ -244,8 +235,7 @@ class RecordingPublisherTest {
   @Test
   void aProfileKeptAsOciJsonIsWrittenBackAsOciJson() throws Exception {
     seed.write("oci/rec-runtime.json", "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": []}\n");
-    mainHead = seed.commitAll("an OCI profile");
-    seed.push(url, "main");
+    mainHead = repository.commitToMain("an OCI profile");
 
     PublishResult result = publisher().publish(request("runtime", List.of("read", "write")));
 
@@ -277,7 +267,7 @@ class RecordingPublisherTest {
 
   @Test
   void aRefusedPushNamesTheRepository() throws Exception {
-    String missing = git.url("team/missing");
+    String missing = repository.server().url("team/missing");
     PublishRequest request = PublishRequest.builder(missing, "rec", "nginx")
         .profiles(List.of(profile("nginx", List.of("read")))).build();
 
@@ -303,14 +293,11 @@ class RecordingPublisherTest {
   }
 
   private String server(String... args) throws Exception {
-    return serverRaw(args).strip();
+    return repository.git(args);
   }
 
   /** A git command on the server's bare repository; its output as it is. */
   private String serverRaw(String... args) throws Exception {
-    String[] all = new String[args.length + 1];
-    all[0] = "--git-dir=" + bare;
-    System.arraycopy(args, 0, all, 1, args.length);
-    return seed.git(all);
+    return repository.gitRaw(args);
   }
 }

@@ -11,11 +11,11 @@ import dev.profileops.recorder.selinux.SelinuxRecordedKind;
 import dev.profileops.syncer.source.LoadResult;
 import dev.profileops.syncer.source.LoadedObject;
 import dev.profileops.syncer.source.RepositoryLoader;
-import dev.profileops.testsupport.GitDaemonServer;
 import dev.profileops.testsupport.GitWorkTree;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -71,35 +71,26 @@ class SelinuxProfilePublishTest {
       """;
 
   @TempDir Path work;
-  GitDaemonServer git;
-  GitWorkTree seed;
-  Path bare;
+  ServedProfileRepository repository;
   String url;
   String mainHead;
 
   @BeforeEach
   void repository() throws Exception {
-    GitDaemonServer.assumeAvailable();
-    git = GitDaemonServer.start();
-    bare = git.createBareRepo("team/profiles");
-    url = git.url("team/profiles");
-    seed = GitWorkTree.init();
-    seed.write("platform/selinux/web.yaml", WEB_YAML);
+    Map<String, String> files = new HashMap<>(Map.of("platform/selinux/web.yaml", WEB_YAML));
     // More seccomp profiles elsewhere: a new SELinux profile still goes next to the SELinux ones.
     for (int i = 0; i < 3; i++) {
-      seed.write("seccomp/p" + i + ".yaml", SECCOMP_YAML.formatted(i));
+      files.put("seccomp/p" + i + ".yaml", SECCOMP_YAML.formatted(i));
     }
-    mainHead = seed.commitAll("profiles");
-    seed.push(url, "main");
+    repository = ServedProfileRepository.start(files);
+    url = repository.url();
+    mainHead = repository.mainHead();
   }
 
   @AfterEach
   void close() {
-    if (seed != null) {
-      seed.close();
-    }
-    if (git != null) {
-      git.close();
+    if (repository != null) {
+      repository.close();
     }
   }
 
@@ -191,10 +182,8 @@ class SelinuxProfilePublishTest {
     return profile;
   }
 
+  /** A git command on the server's bare repository; {@code show} keeps the file's last newline. */
   private String server(String... args) throws Exception {
-    String[] all = new String[args.length + 1];
-    all[0] = "--git-dir=" + bare;
-    System.arraycopy(args, 0, all, 1, args.length);
-    return seed.git(all).strip() + (args[0].equals("show") ? "\n" : "");
+    return args[0].equals("show") ? repository.gitRaw(args) : repository.git(args);
   }
 }
