@@ -87,13 +87,12 @@ public final class SourceSync {
     String revision;
     try (GitTransport transport = credentials.transportFor(source)) {
       try {
-        Optional<String> head = new RemoteHeadCommand(spec.getUrl(), ref).credentials(transport.credentials())
-            .transportConfig(transport.transportConfig()).timeout(timeout).call();
+        Optional<String> head = new RemoteHeadCommand(spec.getUrl(), ref).transport(transport).timeout(timeout).call();
         if (head.isPresent() && head.get().equals(cache.fetchedRevision) && Files.isDirectory(cloneDir.resolve(".git"))) {
           revision = head.get(); // the remote has not moved: no fetch
         } else {
-          CheckoutResult checkout = new FetchRepositoryCommand(spec.getUrl(), ref, cloneDir).credentials(transport.credentials())
-              .transportConfig(transport.transportConfig()).timeout(timeout).depth(1).call();
+          CheckoutResult checkout = new FetchRepositoryCommand(spec.getUrl(), ref, cloneDir).transport(transport)
+              .timeout(timeout).depth(1).call();
           revision = checkout.commit();
           cache.fetchedRevision = revision;
         }
