@@ -78,11 +78,6 @@ public final class GitTransport implements AutoCloseable {
     return command;
   }
 
-  /** The ssh part, or null. */
-  public SshTransportConfig ssh() {
-    return ssh;
-  }
-
   /**
    * The failure's message, plus what it means when the server refused the credentials or the ssh
    * host key was not trusted (JGit's own words for these are terse: "not authorized", "Server key
