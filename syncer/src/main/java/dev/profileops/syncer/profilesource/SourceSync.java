@@ -150,7 +150,12 @@ public final class SourceSync {
     OwnershipGuard guard = new OwnershipGuard(state);
     List<Problem> problems = new ArrayList<>(loaded.problems());
     List<String> conflicts = new ArrayList<>();
-    List<LoadedObject> mine = new ArrayList<>();
+    ClusterApplier applier = new ClusterApplier(client, label, writer, namespace, state);
+    Map<String, HasMetadata> current = applier.current();
+    List<InventoryEntry> inventory = new ArrayList<>();
+    Set<String> unchangedKeys = new HashSet<>();
+    List<LoadedObject> toRender = new ArrayList<>();
+    Map<String, LoadedObject> byKey = new HashMap<>();
     for (LoadedObject o : loaded.validObjects()) {
       String objectNamespace = defaultedNamespace(o, namespace);
       String other = guard.otherOwner(o.resource(), objectNamespace, label);
@@ -158,21 +163,11 @@ public final class SourceSync {
         conflicts.add(o.id());
         problems.add(Problem.error(o.file(), o.line(), "metadata.name",
             o.kind() + " \"" + o.name() + "\" is owned by source " + other + "; not applied"));
-      } else {
-        mine.add(o);
+        continue;
       }
-    }
-    // An object parsed from unchanged bytes (the parse cache hands back the same instance) whose cluster
-    // copy has not moved since it was last found equal needs neither rendering nor comparing: this is
-    // what keeps a one-file commit cheap in a large repository.
-    ClusterApplier applier = new ClusterApplier(client, label, writer, namespace, state);
-    Map<String, HasMetadata> current = applier.current();
-    List<InventoryEntry> inventory = new ArrayList<>();
-    Set<String> unchangedKeys = new HashSet<>();
-    List<LoadedObject> toRender = new ArrayList<>();
-    Map<String, LoadedObject> byKey = new HashMap<>();
-    for (LoadedObject o : mine) {
-      String objectNamespace = defaultedNamespace(o, namespace);
+      // An object parsed from unchanged bytes (the parse cache hands back the same instance) whose cluster
+      // copy has not moved since it was last found equal needs neither rendering nor comparing: this is
+      // what keeps a one-file commit cheap in a large repository.
       String key = ClusterApplier.key(o.kind(), objectNamespace, o.name());
       inventory.add(new InventoryEntry(o.kind(), objectNamespace, o.name()));
       Seen seen = cache.inPlace.get(key);
