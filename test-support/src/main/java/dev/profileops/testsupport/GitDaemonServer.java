@@ -1,15 +1,12 @@
 package dev.profileops.testsupport;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +28,6 @@ public final class GitDaemonServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GitDaemonServer.class);
   private static final int START_ATTEMPTS = 5;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
-  private static final Duration GIT_TIMEOUT = Duration.ofSeconds(60);
 
   private final Path basePath;
   private final int port;
@@ -51,17 +47,9 @@ public final class GitDaemonServer implements AutoCloseable {
       return Optional.of("git is not installed (apt-get install git)");
     }
     try {
-      Commands.Outcome execPath =
-          Commands.run(List.of("git", "--exec-path"), null, GitWorkTree.hermeticEnv(), GIT_TIMEOUT);
-      if (execPath.exitCode() != 0) {
-        return Optional.of("git --exec-path failed: " + execPath.describe());
-      }
-      Path gitDaemon = Path.of(execPath.stdout().strip(), "git-daemon");
-      if (!Files.isExecutable(gitDaemon)) {
-        return Optional.of("git has no daemon: " + gitDaemon + " is missing");
-      }
+      LoopbackServers.gitProgram("git-daemon", "daemon");
     } catch (IOException e) {
-      return Optional.of("cannot run git: " + e);
+      return Optional.of(e.getMessage());
     }
     return Optional.empty();
   }
@@ -82,7 +70,7 @@ public final class GitDaemonServer implements AutoCloseable {
     Path base = Files.createTempDirectory("profileops-git-daemon-");
     IOException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      int port = freePort();
+      int port = LoopbackServers.freePort();
       Path log = Files.createTempFile("profileops-git-daemon-", ".log");
       ProcessBuilder pb =
           new ProcessBuilder(
@@ -179,14 +167,6 @@ public final class GitDaemonServer implements AutoCloseable {
   @Override
   public String toString() {
     return "GitDaemonServer[127.0.0.1:" + port + ", " + basePath + "]";
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return socket.getLocalPort();
-    }
   }
 
   /** True once the port takes a connection; false if the daemon exits first or never listens. */

@@ -447,16 +447,7 @@ public final class GitHttpServer implements AutoCloseable {
   }
 
   private static Path backendPath() throws IOException {
-    Commands.Outcome execPath =
-        Commands.run(List.of("git", "--exec-path"), null, GitWorkTree.hermeticEnv(), GIT_TIMEOUT);
-    if (execPath.exitCode() != 0) {
-      throw new IOException("git --exec-path failed: " + execPath.describe());
-    }
-    Path backend = Path.of(execPath.stdout().strip(), "git-http-backend");
-    if (!Files.isExecutable(backend)) {
-      throw new IOException("git has no http-backend: " + backend + " is missing");
-    }
-    return backend;
+    return LoopbackServers.gitProgram("git-http-backend", "http-backend");
   }
 
 }

@@ -2,9 +2,7 @@ package dev.profileops.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,7 +117,7 @@ public final class SshGitServer implements AutoCloseable {
       }
       IOException last = null;
       for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-        int port = freePort();
+        int port = LoopbackServers.freePort();
         Path config = dir.resolve("sshd_config");
         Files.writeString(config, config(port, hostKey, dir.resolve("sshd.pid"), authorizedKeys), StandardCharsets.US_ASCII);
         Path log = dir.resolve("sshd-" + attempt + ".log");
@@ -262,14 +260,6 @@ public final class SshGitServer implements AutoCloseable {
       throw new IOException("not a public key: " + key + ".pub");
     }
     return parts[0] + " " + parts[1];
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return socket.getLocalPort();
-    }
   }
 
   /** True once the port greets with {@code SSH-2.0-}; false if sshd exits first or never does. */

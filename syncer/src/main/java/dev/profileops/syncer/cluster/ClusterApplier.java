@@ -60,9 +60,7 @@ public final class ClusterApplier {
    */
   public ClusterApplyResult apply(List<HasMetadata> objects, Set<String> unchangedKeys, Set<String> brokenFiles,
       Set<String> brokenIds, boolean prune) {
-    Map<String, HasMetadata> ours = new HashMap<>();
-    state.labelled().filter(o -> source.equals(o.getMetadata().getLabels().get(SpoApi.LABEL_SOURCE)))
-        .forEach(o -> ours.put(key(o), o));
+    Map<String, HasMetadata> ours = current();
     ours.keySet().removeAll(unchangedKeys);
     List<String> applied = new ArrayList<>();
     List<String> unchanged = new ArrayList<>();
@@ -96,6 +94,14 @@ public final class ClusterApplier {
     return new ClusterApplyResult(applied, unchanged, pruned, kept);
   }
 
+  /** This source's objects in the cluster (as the cached state has them), by {@link #key}. */
+  public Map<String, HasMetadata> current() {
+    Map<String, HasMetadata> ours = new HashMap<>();
+    state.labelled().filter(o -> source.equals(o.getMetadata().getLabels().get(SpoApi.LABEL_SOURCE)))
+        .forEach(o -> ours.put(key(o), o));
+    return ours;
+  }
+
   /**
    * Same spec, and every label and annotation we set already there with our value. The revision
    * annotation does not count: it records the commit that last changed the object.
@@ -126,11 +132,16 @@ public final class ClusterApplier {
 
   /** {@code Kind/namespace/name}, the namespace empty for cluster-scoped kinds. */
   public static String key(HasMetadata object) {
-    String ns = object.getMetadata().getNamespace();
-    return object.getKind() + "/" + (ns == null ? "" : ns) + "/" + object.getMetadata().getName();
+    return key(object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName());
   }
 
-  private static String id(HasMetadata object) {
+  /** {@code Kind/namespace/name}, the namespace empty when null (cluster-scoped). */
+  public static String key(String kind, String namespace, String name) {
+    return kind + "/" + (namespace == null ? "" : namespace) + "/" + name;
+  }
+
+  /** {@code Kind/name}, as {@link ClusterApplyResult} lists objects. */
+  public static String id(HasMetadata object) {
     return object.getKind() + "/" + object.getMetadata().getName();
   }
 }

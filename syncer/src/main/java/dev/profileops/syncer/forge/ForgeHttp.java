@@ -90,10 +90,6 @@ public final class ForgeHttp {
     return forge;
   }
 
-  public Duration requestTimeout() {
-    return requestTimeout;
-  }
-
   /**
    * Sends one request and returns the answer whatever its code; {@code body} (JSON) may be null.
    *

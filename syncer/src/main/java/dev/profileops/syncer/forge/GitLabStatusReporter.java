@@ -3,7 +3,6 @@ package dev.profileops.syncer.forge;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -81,11 +80,6 @@ public final class GitLabStatusReporter extends HttpStatusReporter {
       }
     });
     return body;
-  }
-
-  @Override
-  protected void addHeaders(HttpRequest.Builder request, String token) {
-    ForgeHttp.authentication(forge()).add(request, token);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.profileops.syncer.forge;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -42,10 +41,5 @@ public final class GiteaStatusReporter extends HttpStatusReporter {
     body.put("context", status.context());
     status.targetUrl().ifPresent(url -> body.put("target_url", url));
     return body;
-  }
-
-  @Override
-  protected void addHeaders(HttpRequest.Builder request, String token) {
-    ForgeHttp.authentication(forge()).add(request, token);
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
@@ -35,7 +34,7 @@ public abstract class HttpStatusReporter implements CommitStatusReporter {
       Duration requestTimeout) {
     this.forge = Objects.requireNonNull(forge, "forge");
     this.apiBaseOverride = Objects.requireNonNull(apiBaseOverride, "apiBaseOverride");
-    this.http = new ForgeHttp(forge, token, http, requestTimeout, this::addHeaders);
+    this.http = ForgeHttp.forForge(forge, token, http, requestTimeout);
   }
 
   /** An HTTP/1.1 client with the default connect timeout that does not follow redirects. */
@@ -52,9 +51,6 @@ public abstract class HttpStatusReporter implements CommitStatusReporter {
 
   /** The JSON body of the request, as the forge documents it. */
   protected abstract ObjectNode body(CommitStatus status);
-
-  /** Adds the forge's authentication and any other headers it asks for. */
-  protected abstract void addHeaders(HttpRequest.Builder request, String token);
 
   /** Whether a non-2xx answer still means the commit shows the status (GitLab's same-state 400). */
   protected boolean alreadySet(int statusCode, String body) {
@@ -113,10 +109,6 @@ public abstract class HttpStatusReporter implements CommitStatusReporter {
       Thread.currentThread().interrupt();
       throw new ForgeException(forge, "interrupted while sending " + task, null);
     }
-  }
-
-  static String excerpt(String body) {
-    return ForgeHttp.excerpt(body);
   }
 
   static String encodeSegment(String value) {

@@ -41,6 +41,11 @@ public final class FetchRepositoryCommand {
     return this;
   }
 
+  /** The credentials and transport configuration of {@code transport} (see {@link GitTransport}). */
+  public FetchRepositoryCommand transport(GitTransport transport) {
+    return credentials(transport.credentials()).transportConfig(transport.transportConfig());
+  }
+
   /** Configures each transport before use, e.g. an ssh session factory ({@link SshTransportConfig}); null for none. */
   public FetchRepositoryCommand transportConfig(TransportConfigCallback transportConfig) {
     this.transportConfig = transportConfig;
@@ -94,16 +99,7 @@ public final class FetchRepositoryCommand {
   }
 
   private <C extends TransportCommand<C, ?>> C configure(C command) {
-    if (credentials != null) {
-      command.setCredentialsProvider(credentials);
-    }
-    if (transportConfig != null) {
-      command.setTransportConfigCallback(transportConfig);
-    }
-    if (timeout != null) {
-      command.setTimeout((int) Math.max(1, timeout.toSeconds()));
-    }
-    return command;
+    return GitTransport.configure(command, credentials, transportConfig, timeout);
   }
 
   private ObjectId resolve(Repository repo) throws IOException {

@@ -60,21 +60,22 @@ public final class GitTransport implements AutoCloseable {
    * default), on any JGit command that talks to a remote (fetch, push, ls-remote).
    */
   public <C extends TransportCommand<C, ?>> C configure(C command, Duration timeout) {
+    return configure(command, credentials, ssh, timeout);
+  }
+
+  /** Sets whichever of credentials, transport callback and timeout is not null on {@code command}. */
+  static <C extends TransportCommand<C, ?>> C configure(C command, CredentialsProvider credentials,
+      TransportConfigCallback transportConfig, Duration timeout) {
     if (credentials != null) {
       command.setCredentialsProvider(credentials);
     }
-    if (ssh != null) {
-      command.setTransportConfigCallback(ssh);
+    if (transportConfig != null) {
+      command.setTransportConfigCallback(transportConfig);
     }
     if (timeout != null) {
       command.setTimeout((int) Math.max(1, timeout.toSeconds()));
     }
     return command;
-  }
-
-  /** The ssh part, or null. */
-  public SshTransportConfig ssh() {
-    return ssh;
   }
 
   /**

@@ -81,11 +81,6 @@ public final class KnownHostsDatabase implements ServerKeyDatabase {
     return new KnownHostsDatabase(List.copyOf(entries), origin);
   }
 
-  /** How many host keys were read. */
-  public int size() {
-    return entries.size();
-  }
-
   /** Why the last server was rejected (unknown host, changed or revoked key), or null. */
   public String rejection() {
     return rejection;

@@ -31,6 +31,11 @@ public final class RemoteHeadCommand {
     return this;
   }
 
+  /** The credentials and transport configuration of {@code transport} (see {@link GitTransport}). */
+  public RemoteHeadCommand transport(GitTransport transport) {
+    return credentials(transport.credentials()).transportConfig(transport.transportConfig());
+  }
+
   /** Configures the transport before use, e.g. an ssh session factory ({@link SshTransportConfig}); null for none. */
   public RemoteHeadCommand transportConfig(TransportConfigCallback transportConfig) {
     this.transportConfig = transportConfig;
@@ -47,16 +52,8 @@ public final class RemoteHeadCommand {
     if (FetchRepositoryCommand.looksLikeCommitId(ref)) {
       return Optional.of(ref);
     }
-    LsRemoteCommand ls = Git.lsRemoteRepository().setRemote(url).setHeads(true).setTags(true);
-    if (credentials != null) {
-      ls.setCredentialsProvider(credentials);
-    }
-    if (transportConfig != null) {
-      ls.setTransportConfigCallback(transportConfig);
-    }
-    if (timeout != null) {
-      ls.setTimeout((int) Math.max(1, timeout.toSeconds()));
-    }
+    LsRemoteCommand ls = GitTransport.configure(Git.lsRemoteRepository().setRemote(url).setHeads(true).setTags(true),
+        credentials, transportConfig, timeout);
     try {
       Collection<Ref> refs = ls.call();
       for (String name : new String[] {"refs/heads/" + ref, "refs/tags/" + ref + "^{}", "refs/tags/" + ref, ref}) {

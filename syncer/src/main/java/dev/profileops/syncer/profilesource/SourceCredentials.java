@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
@@ -30,18 +32,6 @@ public final class SourceCredentials {
 
   public SourceCredentials(KubernetesClient client) {
     this.client = client;
-  }
-
-  /**
-   * The https credentials; null when the source names no Secret or its URL is ssh:// (see {@link
-   * #transportFor}).
-   */
-  public CredentialsProvider forSource(ProfileSource source) {
-    Secret secret = secret(source);
-    if (secret == null || isSsh(source.getSpec().getUrl())) {
-      return null;
-    }
-    return httpsCredentials(secret, data(secret));
   }
 
   /**
@@ -83,8 +73,8 @@ public final class SourceCredentials {
   }
 
   /** The decoded, trimmed value of {@code key} in the Secret's data (or stringData); empty when absent or blank. */
-  public static java.util.Optional<String> value(Secret secret, String key) {
-    return java.util.Optional.ofNullable(decoded(data(secret).get(key)));
+  public static Optional<String> value(Secret secret, String key) {
+    return Optional.ofNullable(decoded(data(secret).get(key)));
   }
 
   /** The Secret the source names; null when it names none. */
@@ -121,7 +111,7 @@ public final class SourceCredentials {
 
   /** Secret data, with stringData (as the mock API server may keep it unconverted) merged in. */
   private static Map<String, String> data(Secret secret) {
-    Map<String, String> data = new java.util.HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
+    Map<String, String> data = new HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
     if (secret.getStringData() != null) {
       secret.getStringData().forEach((k, v) -> data.putIfAbsent(k,
           Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));

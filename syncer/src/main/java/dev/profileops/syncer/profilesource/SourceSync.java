@@ -1,6 +1,5 @@
 package dev.profileops.syncer.profilesource;
 
-import dev.profileops.api.SpoApi;
 import dev.profileops.api.source.InventoryEntry;
 import dev.profileops.api.source.ProfileSource;
 import dev.profileops.api.source.ProfileSourceSpec;
@@ -88,13 +87,12 @@ public final class SourceSync {
     String revision;
     try (GitTransport transport = credentials.transportFor(source)) {
       try {
-        Optional<String> head = new RemoteHeadCommand(spec.getUrl(), ref).credentials(transport.credentials())
-            .transportConfig(transport.transportConfig()).timeout(timeout).call();
+        Optional<String> head = new RemoteHeadCommand(spec.getUrl(), ref).transport(transport).timeout(timeout).call();
         if (head.isPresent() && head.get().equals(cache.fetchedRevision) && Files.isDirectory(cloneDir.resolve(".git"))) {
           revision = head.get(); // the remote has not moved: no fetch
         } else {
-          CheckoutResult checkout = new FetchRepositoryCommand(spec.getUrl(), ref, cloneDir).credentials(transport.credentials())
-              .transportConfig(transport.transportConfig()).timeout(timeout).depth(1).call();
+          CheckoutResult checkout = new FetchRepositoryCommand(spec.getUrl(), ref, cloneDir).transport(transport)
+              .timeout(timeout).depth(1).call();
           revision = checkout.commit();
           cache.fetchedRevision = revision;
         }
@@ -152,7 +150,12 @@ public final class SourceSync {
     OwnershipGuard guard = new OwnershipGuard(state);
     List<Problem> problems = new ArrayList<>(loaded.problems());
     List<String> conflicts = new ArrayList<>();
-    List<LoadedObject> mine = new ArrayList<>();
+    ClusterApplier applier = new ClusterApplier(client, label, writer, namespace, state);
+    Map<String, HasMetadata> current = applier.current();
+    List<InventoryEntry> inventory = new ArrayList<>();
+    Set<String> unchangedKeys = new HashSet<>();
+    List<LoadedObject> toRender = new ArrayList<>();
+    Map<String, LoadedObject> byKey = new HashMap<>();
     for (LoadedObject o : loaded.validObjects()) {
       String objectNamespace = defaultedNamespace(o, namespace);
       String other = guard.otherOwner(o.resource(), objectNamespace, label);
@@ -160,23 +163,12 @@ public final class SourceSync {
         conflicts.add(o.id());
         problems.add(Problem.error(o.file(), o.line(), "metadata.name",
             o.kind() + " \"" + o.name() + "\" is owned by source " + other + "; not applied"));
-      } else {
-        mine.add(o);
+        continue;
       }
-    }
-    // An object parsed from unchanged bytes (the parse cache hands back the same instance) whose cluster
-    // copy has not moved since it was last found equal needs neither rendering nor comparing: this is
-    // what keeps a one-file commit cheap in a large repository.
-    Map<String, HasMetadata> current = new HashMap<>();
-    state.labelled().filter(o -> label.equals(o.getMetadata().getLabels().get(SpoApi.LABEL_SOURCE)))
-        .forEach(o -> current.put(ClusterApplier.key(o), o));
-    List<InventoryEntry> inventory = new ArrayList<>();
-    Set<String> unchangedKeys = new HashSet<>();
-    List<LoadedObject> toRender = new ArrayList<>();
-    Map<String, LoadedObject> byKey = new HashMap<>();
-    for (LoadedObject o : mine) {
-      String objectNamespace = defaultedNamespace(o, namespace);
-      String key = o.kind() + "/" + (objectNamespace == null ? "" : objectNamespace) + "/" + o.name();
+      // An object parsed from unchanged bytes (the parse cache hands back the same instance) whose cluster
+      // copy has not moved since it was last found equal needs neither rendering nor comparing: this is
+      // what keeps a one-file commit cheap in a large repository.
+      String key = ClusterApplier.key(o.kind(), objectNamespace, o.name());
       inventory.add(new InventoryEntry(o.kind(), objectNamespace, o.name()));
       Seen seen = cache.inPlace.get(key);
       HasMetadata there = current.get(key);
@@ -196,13 +188,13 @@ public final class SourceSync {
     brokenIds.addAll(conflicts);
     Set<String> brokenFiles = new HashSet<>(loaded.filesWithErrors());
     brokenFiles.addAll(loaded.unreadableFiles());
-    ClusterApplyResult result = new ClusterApplier(client, label, writer, namespace, state)
+    ClusterApplyResult result = applier
         .apply(rendered, unchangedKeys, brokenFiles, brokenIds, source.getSpec().pruneEnabled());
     Set<String> foundEqual = new HashSet<>(result.unchanged());
     for (HasMetadata o : rendered) {
       String key = ClusterApplier.key(o);
       HasMetadata there = current.get(key);
-      if (there != null && foundEqual.contains(o.getKind() + "/" + o.getMetadata().getName()) && byKey.containsKey(key)) {
+      if (there != null && foundEqual.contains(ClusterApplier.id(o)) && byKey.containsKey(key)) {
         cache.inPlace.put(key, new Seen(byKey.get(key), there.getMetadata().getResourceVersion()));
       }
     }

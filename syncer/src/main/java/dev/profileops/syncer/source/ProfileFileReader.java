@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Reads one file of a profile repository into objects and problems. */
 public final class ProfileFileReader {
@@ -135,35 +136,24 @@ public final class ProfileFileReader {
     String name = resource != null && resource.getMetadata() != null ? resource.getMetadata().getName() : null;
     ObjectNames.problemWith(name).ifPresent(p -> own.add(Problem.error(file, doc.lineOf("/metadata/name"), "metadata.name", p)));
     if (resource instanceof SeccompProfile seccomp) {
-      if (seccomp.getSpec() == null) {
-        own.add(Problem.error(file, doc.lineOf("/spec"), "spec", "spec is required"));
-      } else {
-        own.addAll(seccompValidator.validate(seccomp.getSpec(), doc, "/spec", file));
-      }
+      own.addAll(checkSpec(seccomp.getSpec(), doc, file, spec -> seccompValidator.validate(spec, doc, "/spec", file)));
     } else if (resource instanceof SelinuxProfile selinux) {
-      if (selinux.getSpec() == null) {
-        own.add(Problem.error(file, doc.lineOf("/spec"), "spec", "spec is required"));
-      } else {
-        own.addAll(selinuxValidator.validate(name, selinux.getSpec(), doc, file));
-      }
+      own.addAll(checkSpec(selinux.getSpec(), doc, file, spec -> selinuxValidator.validate(name, spec, doc, file)));
     } else if (resource instanceof RawSelinuxProfile raw) {
-      if (raw.getSpec() == null) {
-        own.add(Problem.error(file, doc.lineOf("/spec"), "spec", "spec is required"));
-      } else {
-        own.addAll(selinuxValidator.validateRaw(name, raw.getSpec(), doc, file));
-      }
+      own.addAll(checkSpec(raw.getSpec(), doc, file, spec -> selinuxValidator.validateRaw(name, spec, doc, file)));
     } else if (resource instanceof AppArmorProfile appArmor) {
-      if (appArmor.getSpec() == null) {
-        own.add(Problem.error(file, doc.lineOf("/spec"), "spec", "spec is required"));
-      } else {
-        own.addAll(appArmorValidator.validate(name, appArmor.getSpec(), doc, file));
-      }
+      own.addAll(checkSpec(appArmor.getSpec(), doc, file, spec -> appArmorValidator.validate(name, spec, doc, file)));
     }
     problems.addAll(own);
     if (resource != null && name != null) {
       boolean valid = own.stream().noneMatch(Problem::isError);
       objects.add(new LoadedObject(kind, name, resource, file, doc.startLine(), doc, valid));
     }
+  }
+
+  /** "spec is required" when the profile has none, else what {@code validator} finds in it. */
+  private static <S> List<Problem> checkSpec(S spec, LocatedDocument doc, String file, Function<S, List<Problem>> validator) {
+    return spec == null ? List.of(Problem.error(file, doc.lineOf("/spec"), "spec", "spec is required")) : validator.apply(spec);
   }
 
   private static FileResult unreadable(String file, IOException e) {

@@ -18,16 +18,13 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two syncer replicas with leader election: only the one holding the lease syncs (and so writes). */
-@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ProfileSourceReconcilerTest.ShortTimeout.class)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ControllerTestSupport.ShortTimeout.class)
 class LeaderElectionTest {
   KubernetesClient client;
   KubernetesMockServer server;
@@ -45,17 +42,10 @@ class LeaderElectionTest {
         .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus()
             .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("*").endResourceRule()
             .endStatus().build()).always();
-    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
-      // The *.yml CRDs only: manifests/crds also holds the Kustomization that lists them.
-      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(crd)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
+    ControllerTestSupport.createCrds(client);
     try (GitDaemonServer git = GitDaemonServer.start(); GitWorkTree work = GitWorkTree.init()) {
       git.createBareRepo("profiles");
-      work.write("p/a.yaml", ProfileSourceReconcilerTest.profile("a", "SCMP_ACT_ALLOW"));
+      work.write("p/a.yaml", ControllerTestSupport.profile("a", "SCMP_ACT_ALLOW"));
       work.commitAll("one");
       work.push(git.url("profiles"), "main");
       PrometheusMeterRegistry first = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

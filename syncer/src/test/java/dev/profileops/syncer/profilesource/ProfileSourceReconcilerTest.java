@@ -1,5 +1,6 @@
 package dev.profileops.syncer.profilesource;
 
+import static dev.profileops.syncer.profilesource.ControllerTestSupport.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,36 +8,26 @@ import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.Conditions;
 import dev.profileops.api.seccomp.SeccompAction;
 import dev.profileops.api.seccomp.SeccompProfile;
-import dev.profileops.api.source.GitRef;
 import dev.profileops.api.source.ProfileSource;
 import dev.profileops.api.source.ProfileSourceSpec;
-import dev.profileops.host.seccomp.LibseccompSyscallTable;
-import dev.profileops.syncer.cluster.ObjectWriter;
 import dev.profileops.testsupport.GitDaemonServer;
 import dev.profileops.testsupport.GitWorkTree;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ProfileSources against the CRUD mock API server and a real git daemon on loopback. */
-@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ProfileSourceReconcilerTest.ShortTimeout.class)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ControllerTestSupport.ShortTimeout.class)
 class ProfileSourceReconcilerTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   KubernetesClient client;
@@ -46,31 +37,15 @@ class ProfileSourceReconcilerTest {
   private SyncerController controller;
   private PrometheusMeterRegistry metrics;
 
-  public static class ShortTimeout implements Consumer<KubernetesClientBuilder> {
-    @Override
-    public void accept(KubernetesClientBuilder builder) {
-      builder.editOrNewConfig().withRequestTimeout(10_000).endConfig();
-    }
-  }
-
   @BeforeEach
   void setUp() throws IOException {
     GitDaemonServer.assumeAvailable();
-    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
-      // The *.yml CRDs only: manifests/crds also holds the Kustomization that lists them.
-      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(crd)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
+    ControllerTestSupport.createCrds(client);
     git = GitDaemonServer.start();
     git.createBareRepo("profiles");
     work = GitWorkTree.init();
     metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    controller = new SyncerController(client, LibseccompSyscallTable.load(), ObjectWriter.createOrReplace(),
-        workDir, metrics, null);
-    controller.start();
+    controller = ControllerTestSupport.startController(client, workDir, metrics);
   }
 
   @AfterEach
@@ -86,11 +61,6 @@ class ProfileSourceReconcilerTest {
     }
   }
 
-  static String profile(String name, String action) {
-    return "apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata:\n  name: " + name
-        + "\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n  syscalls:\n    - names: [read, write]\n      action: " + action + "\n";
-  }
-
   private String push(String message) throws IOException {
     String commit = work.commitAll(message);
     work.push(git.url("profiles"), "main");
@@ -98,32 +68,20 @@ class ProfileSourceReconcilerTest {
   }
 
   private ProfileSource source(String namespace, String name, String url) {
-    ProfileSource source = new ProfileSource();
-    source.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    ProfileSourceSpec spec = new ProfileSourceSpec();
-    spec.setUrl(url);
-    GitRef ref = new GitRef();
-    ref.setBranch("main");
-    spec.setRef(ref);
-    spec.setPath("profiles");
-    spec.setInterval("1h"); // only the tests' triggers sync again
-    source.setSpec(spec);
-    return client.resource(source).create();
+    // An interval of an hour: only the tests' triggers sync again.
+    return client.resource(ControllerTestSupport.source(namespace, name, url, "1h")).create();
   }
 
   private ProfileSource get(String namespace, String name) {
     return client.resources(ProfileSource.class).inNamespace(namespace).withName(name).get();
   }
 
-  /** A merge patch carries no resourceVersion, so it never conflicts with the controller's status writes. */
   private void mergePatch(String namespace, String name, String json) {
-    client.resources(ProfileSource.class).inNamespace(namespace).withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+    ControllerTestSupport.mergePatch(client, namespace, name, json);
   }
 
   private void requestSync(String namespace, String name) {
-    mergePatch(namespace, name, "{\"metadata\":{\"annotations\":{\"" + ProfileSource.ANNOTATION_REQUESTED_AT + "\":\""
-        + Instant.now() + "-" + System.nanoTime() + "\"}}}");
+    ControllerTestSupport.requestSync(client, namespace, name);
   }
 
   private SeccompProfile profileInCluster(String name) {

@@ -1,41 +1,29 @@
 package dev.profileops.syncer.profilesource;
 
+import static dev.profileops.syncer.profilesource.ControllerTestSupport.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.Conditions;
 import dev.profileops.api.seccomp.SeccompProfile;
-import dev.profileops.api.source.GitRef;
 import dev.profileops.api.source.LocalObjectReference;
 import dev.profileops.api.source.ProfileSource;
-import dev.profileops.api.source.ProfileSourceSpec;
-import dev.profileops.host.seccomp.LibseccompSyscallTable;
-import dev.profileops.syncer.cluster.ObjectWriter;
 import dev.profileops.testsupport.GitHttpServer;
 import dev.profileops.testsupport.GitWorkTree;
 import dev.profileops.testsupport.SshGitServer;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rejected credential, an unknown host key or a server outage fails the fetch, keeps what was
  * applied and says so in status; the next sync recovers.
  */
-@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = SourceAuthenticationTest.ShortTimeout.class)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ControllerTestSupport.ShortTimeout.class)
 class SourceAuthenticationTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String NS = "team-a";
@@ -56,27 +44,11 @@ class SourceAuthenticationTest {
   private GitWorkTree work;
   private SyncerController controller;
 
-  public static class ShortTimeout implements Consumer<KubernetesClientBuilder> {
-    @Override
-    public void accept(KubernetesClientBuilder builder) {
-      builder.editOrNewConfig().withRequestTimeout(10_000).endConfig();
-    }
-  }
-
   @BeforeEach
   void setUp() throws IOException {
-    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
-      // The *.yml CRDs only: manifests/crds also holds the Kustomization that lists them.
-      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(crd)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
+    ControllerTestSupport.createCrds(client);
     work = GitWorkTree.init();
-    controller = new SyncerController(client, LibseccompSyscallTable.load(), ObjectWriter.createOrReplace(),
-        workDir, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
-    controller.start();
+    controller = ControllerTestSupport.startController(client, workDir, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
   @AfterEach
@@ -87,10 +59,6 @@ class SourceAuthenticationTest {
     if (work != null) {
       work.close();
     }
-  }
-
-  static String profile(String name, String action) {
-    return ProfileSourceReconcilerTest.profile(name, action);
   }
 
   private void secret(String name, Map<String, String> values) {
@@ -108,18 +76,9 @@ class SourceAuthenticationTest {
   }
 
   private void source(String name, String url, String secretName, String interval) {
-    ProfileSource source = new ProfileSource();
-    source.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName(name).build());
-    ProfileSourceSpec spec = new ProfileSourceSpec();
-    spec.setUrl(url);
-    GitRef ref = new GitRef();
-    ref.setBranch("main");
-    spec.setRef(ref);
-    spec.setPath("profiles");
-    spec.setInterval(interval);
-    spec.setTimeout("10s");
-    spec.setSecretRef(new LocalObjectReference(secretName));
-    source.setSpec(spec);
+    ProfileSource source = ControllerTestSupport.source(NS, name, url, interval);
+    source.getSpec().setTimeout("10s");
+    source.getSpec().setSecretRef(new LocalObjectReference(secretName));
     client.resource(source).create();
   }
 
@@ -127,11 +86,8 @@ class SourceAuthenticationTest {
     return client.resources(ProfileSource.class).inNamespace(NS).withName(name).get();
   }
 
-  /** A merge patch carries no resourceVersion, so it never conflicts with the controller's status writes. */
   private void requestSync(String name) {
-    client.resources(ProfileSource.class).inNamespace(NS).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
-        "{\"metadata\":{\"annotations\":{\"" + ProfileSource.ANNOTATION_REQUESTED_AT + "\":\""
-            + Instant.now() + "-" + System.nanoTime() + "\"}}}");
+    ControllerTestSupport.requestSync(client, NS, name);
   }
 
   private SeccompProfile profileInCluster(String name) {
