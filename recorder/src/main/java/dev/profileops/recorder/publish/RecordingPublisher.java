@@ -110,8 +110,7 @@ public final class RecordingPublisher {
   private PublishResult publishIn(Path workTree, PublishRequest request) throws ForgeException {
     long start = System.nanoTime();
     new FetchRepositoryCommand(request.repositoryUrl(), request.defaultBranch(), workTree)
-        .credentials(request.transport().credentials())
-        .transportConfig(request.transport().transportConfig())
+        .transport(request.transport())
         .depth(1)
         .timeout(timeout)
         .call();
