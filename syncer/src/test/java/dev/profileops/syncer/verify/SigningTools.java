@@ -1,8 +1,6 @@
 package dev.profileops.syncer.verify;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.profileops.testsupport.Prerequisites;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,15 +37,7 @@ final class SigningTools {
    * instead of showing as skipped.
    */
   static void requireTools(String... tools) {
-    String why = missing(tools);
-    if (why == null) {
-      return;
-    }
-    String ci = System.getenv("CI");
-    if (ci != null && !ci.isBlank()) {
-      fail(why + "; CI is set, so this fails instead of skipping");
-    }
-    assumeTrue(false, why + "; skipped");
+    Prerequisites.require(Optional.ofNullable(missing(tools)));
   }
 
   static boolean onPath(String tool) {
