@@ -13,10 +13,12 @@ import dev.profileops.nodedaemon.selinux.RawSelinuxProfileReconciler;
 import dev.profileops.nodedaemon.selinux.SelinuxProfileReconciler;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,29 +108,31 @@ public final class NodeDaemon implements AutoCloseable {
     });
     // Puts back the files it installed when someone on the node changes or deletes them.
     this.seccompFiles = new SeccompFileGuard(new SeccompProfileInstaller(kubeletDir));
-    this.seccomp = new SeccompProfileReconciler(seccompFiles, new NodeStatusWriter(client, nodeName));
+    NodeStatusWriter statusWriter = new NodeStatusWriter(client, nodeName);
+    this.seccomp = new SeccompProfileReconciler(seccompFiles, statusWriter);
     // The daemon config spod lives in the daemon's own namespace (the service account's, in a cluster).
     this.configNamespace = client.getNamespace();
     if (configNamespace != null) {
       seccomp.useDaemonConfig(configNamespace, SeccompPolicy.UNRESTRICTED);
     }
-    operator.register(seccomp, c -> c
+    operator.register(seccomp, profileController(finalizer));
+    this.modules = modules;
+    if (modules.selinux() != null) {
+      operator.register(new SelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()), profileController(finalizer));
+      operator.register(new RawSelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()), profileController(finalizer));
+    }
+    if (modules.appArmor() != null) {
+      operator.register(new AppArmorProfileReconciler(modules.appArmor(), statusWriter, modules.gates()), profileController(finalizer));
+    }
+  }
+
+  /** How every profile kind's controller runs: with this node's finalizer, on the updates that matter. */
+  private static <R extends CustomResource<?, ?>> Consumer<ControllerConfigurationOverrider<R>> profileController(String finalizer) {
+    return c -> c
         .withFinalizer(finalizer)
         // Label changes (spo.x-k8s.io/partial) count too, which plain generation-awareness would skip.
         .withGenerationAware(false)
-        .withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
-    this.modules = modules;
-    NodeStatusWriter statusWriter = new NodeStatusWriter(client, nodeName);
-    if (modules.selinux() != null) {
-      operator.register(new SelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()),
-          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
-      operator.register(new RawSelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()),
-          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
-    }
-    if (modules.appArmor() != null) {
-      operator.register(new AppArmorProfileReconciler(modules.appArmor(), statusWriter, modules.gates()),
-          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
-    }
+        .withOnUpdateFilter(ProfileUpdates.relevant(finalizer));
   }
 
   /**
@@ -143,7 +147,10 @@ public final class NodeDaemon implements AutoCloseable {
    *     characters)
    */
   public static String finalizerFor(String nodeName) {
-    String finalizer = nodeName + "." + FINALIZER_DOMAIN + "/deleted";
+    return validFinalizer(nodeName, nodeName + "." + FINALIZER_DOMAIN + "/deleted");
+  }
+
+  private static String validFinalizer(String nodeName, String finalizer) {
     if (!HasMetadata.validateFinalizer(finalizer)) {
       throw new IllegalArgumentException("node name " + nodeName + " does not make a valid finalizer: " + finalizer);
     }
@@ -156,10 +163,7 @@ public final class NodeDaemon implements AutoCloseable {
    * recording until this node has published what its containers did.
    */
   public void enableBpfRecording(BpfRecordingReconciler recording) {
-    String finalizer = nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/published";
-    if (!HasMetadata.validateFinalizer(finalizer)) {
-      throw new IllegalArgumentException("node name " + nodeName + " does not make a valid finalizer: " + finalizer);
-    }
+    String finalizer = validFinalizer(nodeName, nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/published");
     operator.register(recording, c -> c.withFinalizer(finalizer));
     this.recording = recording;
   }
@@ -171,10 +175,7 @@ public final class NodeDaemon implements AutoCloseable {
    * finalizer, {@code <node>.recording.profileops.dev/logs-published}, so the BPF path is not held up.
    */
   public void enableLogRecording(LogRecordingReconciler logRecording) {
-    String finalizer = nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/logs-published";
-    if (!HasMetadata.validateFinalizer(finalizer)) {
-      throw new IllegalArgumentException("node name " + nodeName + " does not make a valid finalizer: " + finalizer);
-    }
+    String finalizer = validFinalizer(nodeName, nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/logs-published");
     operator.register(logRecording, c -> c.withFinalizer(finalizer));
   }
 
