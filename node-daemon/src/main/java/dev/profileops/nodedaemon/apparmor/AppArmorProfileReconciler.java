@@ -19,8 +19,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +35,6 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
   private final NodeStatusWriter nodeStatus;
   private final FeatureGates gates;
   private final Clock clock;
-  private final Set<String> handled = ConcurrentHashMap.newKeySet();
 
   public AppArmorProfileReconciler(AppArmorProfileInstaller installer, NodeStatusWriter nodeStatus, FeatureGates gates) {
     this(installer, nodeStatus, gates, Clock.systemUTC());
@@ -50,20 +47,14 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
     this.clock = clock;
   }
 
-  public boolean hasHandled(String name) {
-    return handled.contains(name);
-  }
-
   @Override
   public UpdateControl<AppArmorProfile> reconcile(AppArmorProfile profile, Context<AppArmorProfile> context) {
-    String name = profile.getMetadata().getName();
     Outcome outcome = installOrRemove(profile);
     NodeStatusWriter.Summary summary = nodeStatus.writeAndSummarize(profile, outcome.state(), outcome.message());
     ProfileStatus status = new ProfileStatus();
     status.setStatus(summary.state());
     List<Condition> conditions = profile.getStatus() == null ? List.of() : profile.getStatus().getConditions();
     status.setConditions(ReadyCondition.apply(conditions, summary.state(), summary.message(), clock.instant()));
-    handled.add(name);
     return StatusControl.of(profile, status, outcome.state(), summary, unsettled);
   }
 
@@ -74,7 +65,6 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
       log.info("Removed AppArmor profile {} from this node", name);
     }
     nodeStatus.delete(AppArmorProfile.KIND, name);
-    handled.add(name);
     return DeleteControl.defaultDelete();
   }
 

@@ -21,8 +21,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +41,6 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
   private final NodeStatusWriter nodeStatus;
   private final FeatureGates gates;
   private final Clock clock;
-  private final Set<String> handled = ConcurrentHashMap.newKeySet();
 
   protected SelinuxPolicyReconciler(SelinuxPolicyInstaller installer, NodeStatusWriter nodeStatus, FeatureGates gates, Clock clock) {
     this.installer = installer;
@@ -54,10 +51,6 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
 
   /** The profile's CIL module text; IllegalArgumentException says why there is none. */
   protected abstract String translate(R profile, Context<R> context);
-
-  public boolean hasHandled(String name) {
-    return handled.contains(name);
-  }
 
   @Override
   public UpdateControl<R> reconcile(R profile, Context<R> context) {
@@ -71,7 +64,6 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
     }
     List<Condition> conditions = profile.getStatus() == null ? List.of() : profile.getStatus().getConditions();
     status.setConditions(ReadyCondition.apply(conditions, summary.state(), summary.message(), clock.instant()));
-    handled.add(name);
     return StatusControl.of(profile, status, outcome.state(), summary, unsettled);
   }
 
@@ -85,7 +77,6 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
       }
     }
     nodeStatus.delete(profile.getKind(), name);
-    handled.add(name);
     return DeleteControl.defaultDelete();
   }
 
