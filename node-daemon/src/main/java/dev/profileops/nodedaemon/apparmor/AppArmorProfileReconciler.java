@@ -1,11 +1,11 @@
 package dev.profileops.nodedaemon.apparmor;
 
-import dev.profileops.api.SpoApi;
 import dev.profileops.api.apparmor.AppArmorProfile;
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.common.ProfileStatus;
 import dev.profileops.nodedaemon.FeatureGates;
+import dev.profileops.nodedaemon.PartialProfiles;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
 import dev.profileops.nodedaemon.status.ReadyCondition;
 import dev.profileops.nodedaemon.status.StatusControl;
@@ -18,7 +18,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +78,7 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
       if (profile.getSpec() == null) {
         return new Outcome(ProfileState.Error, "the profile has no spec");
       }
-      if (!profile.getSpec().enabled() || isPartial(profile)) {
+      if (!profile.getSpec().enabled() || PartialProfiles.isPartial(profile)) {
         installer.remove(name);
         return profile.getSpec().enabled()
             ? new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it")
@@ -96,10 +95,5 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
     } catch (IOException e) {
       return new Outcome(ProfileState.Error, "cannot write the profile: " + e);
     }
-  }
-
-  private static boolean isPartial(AppArmorProfile profile) {
-    Map<String, String> labels = profile.getMetadata().getLabels();
-    return labels != null && "true".equalsIgnoreCase(labels.get(SpoApi.LABEL_PARTIAL));
   }
 }

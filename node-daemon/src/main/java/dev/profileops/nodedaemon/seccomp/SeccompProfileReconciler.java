@@ -1,6 +1,5 @@
 package dev.profileops.nodedaemon.seccomp;
 
-import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.daemon.SecurityProfilesOperatorDaemon;
@@ -8,6 +7,7 @@ import dev.profileops.api.seccomp.BaseProfileResolver;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.api.seccomp.SeccompProfileStatus;
+import dev.profileops.nodedaemon.PartialProfiles;
 import dev.profileops.nodedaemon.config.DaemonConfigs;
 import dev.profileops.nodedaemon.config.SeccompPolicy;
 import dev.profileops.nodedaemon.inuse.InUseProtection;
@@ -227,7 +227,7 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
         removeIfOurs(name);
         return new Outcome(ProfileState.Disabled, null);
       }
-      if (isPartial(profile)) {
+      if (PartialProfiles.isPartial(profile)) {
         removeIfOurs(name);
         return new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it");
       }
@@ -289,10 +289,5 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
     }
     status.setConditions(ReadyCondition.apply(conditions, summary.state(), summary.message(), clock.instant()));
     return status;
-  }
-
-  private static boolean isPartial(SeccompProfile profile) {
-    Map<String, String> labels = profile.getMetadata().getLabels();
-    return labels != null && "true".equalsIgnoreCase(labels.get(SpoApi.LABEL_PARTIAL));
   }
 }

@@ -1,12 +1,12 @@
 package dev.profileops.nodedaemon.selinux;
 
-import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.ProfileSpec;
 import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.selinux.SelinuxPolicyRules;
 import dev.profileops.api.selinux.SelinuxProfileStatus;
 import dev.profileops.nodedaemon.FeatureGates;
+import dev.profileops.nodedaemon.PartialProfiles;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
 import dev.profileops.nodedaemon.status.ReadyCondition;
 import dev.profileops.nodedaemon.status.StatusControl;
@@ -20,7 +20,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +97,7 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
         installer.remove(List.of(name));
         return new Outcome(ProfileState.Disabled, null);
       }
-      if (isPartial(profile)) {
+      if (PartialProfiles.isPartial(profile)) {
         installer.remove(List.of(name));
         return new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it");
       }
@@ -118,10 +117,5 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
     } catch (IOException e) {
       return new Outcome(ProfileState.Error, "the policy store failed: " + e.getMessage());
     }
-  }
-
-  private static boolean isPartial(CustomResource<?, ?> profile) {
-    Map<String, String> labels = profile.getMetadata().getLabels();
-    return labels != null && "true".equalsIgnoreCase(labels.get(SpoApi.LABEL_PARTIAL));
   }
 }
