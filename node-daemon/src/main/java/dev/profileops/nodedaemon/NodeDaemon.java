@@ -1,5 +1,6 @@
 package dev.profileops.nodedaemon;
 
+import dev.profileops.api.daemon.SecurityProfilesOperatorDaemon;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.nodedaemon.apparmor.AppArmorProfileReconciler;
 import dev.profileops.nodedaemon.config.DaemonConfigs;
@@ -212,7 +213,7 @@ public final class NodeDaemon implements AutoCloseable {
           seccomp.usePolicy(DaemonConfigs.seccompPolicy(client, configNamespace));
         } catch (KubernetesClientException e) {
           // The config's informer brings it shortly; until then nothing is refused.
-          log.warn("Daemon config {}/{} could not be read at start: {}", configNamespace, DaemonConfigs.NAME, e.getMessage());
+          log.warn("Daemon config {}/{} could not be read at start: {}", configNamespace, SecurityProfilesOperatorDaemon.SINGLETON_NAME, e.getMessage());
         }
       }
       List<SeccompProfile> profiles = client.resources(SeccompProfile.class).list().getItems();
