@@ -55,6 +55,12 @@ public final class NodeDaemon implements AutoCloseable {
   public static final String FINALIZER_DOMAIN = "node.profileops.dev";
   /** Finalizers on ProfileRecordings are {@code <node>.}{@value}{@code /published}. */
   public static final String RECORDING_FINALIZER_DOMAIN = "recording.profileops.dev";
+  /** A node's finalizer on profiles is {@code <node>}{@value}. */
+  public static final String PROFILE_FINALIZER_SUFFIX = "." + FINALIZER_DOMAIN + "/deleted";
+  /** A node's finalizer on BPF ProfileRecordings is {@code <node>}{@value}. */
+  public static final String BPF_RECORDING_FINALIZER_SUFFIX = "." + RECORDING_FINALIZER_DOMAIN + "/published";
+  /** A node's finalizer on log ProfileRecordings is {@code <node>}{@value}. */
+  public static final String LOG_RECORDING_FINALIZER_SUFFIX = "." + RECORDING_FINALIZER_DOMAIN + "/logs-published";
   /** Concurrent reconciles of the daemon's controllers. */
   public static final int RECONCILIATION_THREADS = 8;
 
@@ -148,7 +154,7 @@ public final class NodeDaemon implements AutoCloseable {
    *     characters)
    */
   public static String finalizerFor(String nodeName) {
-    return validFinalizer(nodeName, nodeName + "." + FINALIZER_DOMAIN + "/deleted");
+    return validFinalizer(nodeName, nodeName + PROFILE_FINALIZER_SUFFIX);
   }
 
   private static String validFinalizer(String nodeName, String finalizer) {
@@ -164,7 +170,7 @@ public final class NodeDaemon implements AutoCloseable {
    * recording until this node has published what its containers did.
    */
   public void enableBpfRecording(BpfRecordingReconciler recording) {
-    String finalizer = validFinalizer(nodeName, nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/published");
+    String finalizer = validFinalizer(nodeName, nodeName + BPF_RECORDING_FINALIZER_SUFFIX);
     operator.register(recording, c -> c.withFinalizer(finalizer));
     this.recording = recording;
   }
@@ -176,7 +182,7 @@ public final class NodeDaemon implements AutoCloseable {
    * finalizer, {@code <node>.recording.profileops.dev/logs-published}, so the BPF path is not held up.
    */
   public void enableLogRecording(LogRecordingReconciler logRecording) {
-    String finalizer = validFinalizer(nodeName, nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/logs-published");
+    String finalizer = validFinalizer(nodeName, nodeName + LOG_RECORDING_FINALIZER_SUFFIX);
     operator.register(logRecording, c -> c.withFinalizer(finalizer));
   }
 
