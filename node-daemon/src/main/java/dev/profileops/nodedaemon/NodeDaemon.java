@@ -1,5 +1,6 @@
 package dev.profileops.nodedaemon;
 
+import dev.profileops.api.daemon.SecurityProfilesOperatorDaemon;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.nodedaemon.apparmor.AppArmorProfileReconciler;
 import dev.profileops.nodedaemon.config.DaemonConfigs;
@@ -13,10 +14,12 @@ import dev.profileops.nodedaemon.selinux.RawSelinuxProfileReconciler;
 import dev.profileops.nodedaemon.selinux.SelinuxProfileReconciler;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +55,12 @@ public final class NodeDaemon implements AutoCloseable {
   public static final String FINALIZER_DOMAIN = "node.profileops.dev";
   /** Finalizers on ProfileRecordings are {@code <node>.}{@value}{@code /published}. */
   public static final String RECORDING_FINALIZER_DOMAIN = "recording.profileops.dev";
+  /** A node's finalizer on profiles is {@code <node>}{@value}. */
+  public static final String PROFILE_FINALIZER_SUFFIX = "." + FINALIZER_DOMAIN + "/deleted";
+  /** A node's finalizer on BPF ProfileRecordings is {@code <node>}{@value}. */
+  public static final String BPF_RECORDING_FINALIZER_SUFFIX = "." + RECORDING_FINALIZER_DOMAIN + "/published";
+  /** A node's finalizer on log ProfileRecordings is {@code <node>}{@value}. */
+  public static final String LOG_RECORDING_FINALIZER_SUFFIX = "." + RECORDING_FINALIZER_DOMAIN + "/logs-published";
   /** Concurrent reconciles of the daemon's controllers. */
   public static final int RECONCILIATION_THREADS = 8;
 
@@ -106,29 +115,31 @@ public final class NodeDaemon implements AutoCloseable {
     });
     // Puts back the files it installed when someone on the node changes or deletes them.
     this.seccompFiles = new SeccompFileGuard(new SeccompProfileInstaller(kubeletDir));
-    this.seccomp = new SeccompProfileReconciler(seccompFiles, new NodeStatusWriter(client, nodeName));
+    NodeStatusWriter statusWriter = new NodeStatusWriter(client, nodeName);
+    this.seccomp = new SeccompProfileReconciler(seccompFiles, statusWriter);
     // The daemon config spod lives in the daemon's own namespace (the service account's, in a cluster).
     this.configNamespace = client.getNamespace();
     if (configNamespace != null) {
       seccomp.useDaemonConfig(configNamespace, SeccompPolicy.UNRESTRICTED);
     }
-    operator.register(seccomp, c -> c
+    operator.register(seccomp, profileController(finalizer));
+    this.modules = modules;
+    if (modules.selinux() != null) {
+      operator.register(new SelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()), profileController(finalizer));
+      operator.register(new RawSelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()), profileController(finalizer));
+    }
+    if (modules.appArmor() != null) {
+      operator.register(new AppArmorProfileReconciler(modules.appArmor(), statusWriter, modules.gates()), profileController(finalizer));
+    }
+  }
+
+  /** How every profile kind's controller runs: with this node's finalizer, on the updates that matter. */
+  private static <R extends CustomResource<?, ?>> Consumer<ControllerConfigurationOverrider<R>> profileController(String finalizer) {
+    return c -> c
         .withFinalizer(finalizer)
         // Label changes (spo.x-k8s.io/partial) count too, which plain generation-awareness would skip.
         .withGenerationAware(false)
-        .withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
-    this.modules = modules;
-    NodeStatusWriter statusWriter = new NodeStatusWriter(client, nodeName);
-    if (modules.selinux() != null) {
-      operator.register(new SelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()),
-          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
-      operator.register(new RawSelinuxProfileReconciler(modules.selinux(), statusWriter, modules.gates()),
-          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
-    }
-    if (modules.appArmor() != null) {
-      operator.register(new AppArmorProfileReconciler(modules.appArmor(), statusWriter, modules.gates()),
-          c -> c.withFinalizer(finalizer).withGenerationAware(false).withOnUpdateFilter(ProfileUpdates.relevant(finalizer)));
-    }
+        .withOnUpdateFilter(ProfileUpdates.relevant(finalizer));
   }
 
   /**
@@ -143,7 +154,10 @@ public final class NodeDaemon implements AutoCloseable {
    *     characters)
    */
   public static String finalizerFor(String nodeName) {
-    String finalizer = nodeName + "." + FINALIZER_DOMAIN + "/deleted";
+    return validFinalizer(nodeName, nodeName + PROFILE_FINALIZER_SUFFIX);
+  }
+
+  private static String validFinalizer(String nodeName, String finalizer) {
     if (!HasMetadata.validateFinalizer(finalizer)) {
       throw new IllegalArgumentException("node name " + nodeName + " does not make a valid finalizer: " + finalizer);
     }
@@ -156,10 +170,7 @@ public final class NodeDaemon implements AutoCloseable {
    * recording until this node has published what its containers did.
    */
   public void enableBpfRecording(BpfRecordingReconciler recording) {
-    String finalizer = nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/published";
-    if (!HasMetadata.validateFinalizer(finalizer)) {
-      throw new IllegalArgumentException("node name " + nodeName + " does not make a valid finalizer: " + finalizer);
-    }
+    String finalizer = validFinalizer(nodeName, nodeName + BPF_RECORDING_FINALIZER_SUFFIX);
     operator.register(recording, c -> c.withFinalizer(finalizer));
     this.recording = recording;
   }
@@ -171,10 +182,7 @@ public final class NodeDaemon implements AutoCloseable {
    * finalizer, {@code <node>.recording.profileops.dev/logs-published}, so the BPF path is not held up.
    */
   public void enableLogRecording(LogRecordingReconciler logRecording) {
-    String finalizer = nodeName + "." + RECORDING_FINALIZER_DOMAIN + "/logs-published";
-    if (!HasMetadata.validateFinalizer(finalizer)) {
-      throw new IllegalArgumentException("node name " + nodeName + " does not make a valid finalizer: " + finalizer);
-    }
+    String finalizer = validFinalizer(nodeName, nodeName + LOG_RECORDING_FINALIZER_SUFFIX);
     operator.register(logRecording, c -> c.withFinalizer(finalizer));
   }
 
@@ -211,7 +219,7 @@ public final class NodeDaemon implements AutoCloseable {
           seccomp.usePolicy(DaemonConfigs.seccompPolicy(client, configNamespace));
         } catch (KubernetesClientException e) {
           // The config's informer brings it shortly; until then nothing is refused.
-          log.warn("Daemon config {}/{} could not be read at start: {}", configNamespace, DaemonConfigs.NAME, e.getMessage());
+          log.warn("Daemon config {}/{} could not be read at start: {}", configNamespace, SecurityProfilesOperatorDaemon.SINGLETON_NAME, e.getMessage());
         }
       }
       List<SeccompProfile> profiles = client.resources(SeccompProfile.class).list().getItems();

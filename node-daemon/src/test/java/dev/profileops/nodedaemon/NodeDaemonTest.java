@@ -53,8 +53,7 @@ class NodeDaemonTest {
 
   @BeforeEach
   void installCrds() {
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SeccompProfile.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
+    MockCrds.create(client, SeccompProfile.class, SecurityProfileNodeStatus.class);
   }
 
   @AfterEach

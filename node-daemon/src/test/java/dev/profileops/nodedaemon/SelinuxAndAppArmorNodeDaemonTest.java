@@ -21,7 +21,6 @@ import dev.profileops.nodedaemon.selinux.SelinuxPolicyInstaller;
 import dev.profileops.testsupport.AppArmorTools;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -50,10 +49,8 @@ class SelinuxAndAppArmorNodeDaemonTest {
 
   @BeforeEach
   void installCrds() {
-    for (Class<? extends CustomResource<?, ?>> type : List.of(SeccompProfile.class, SelinuxProfile.class,
-        RawSelinuxProfile.class, AppArmorProfile.class, SecurityProfileNodeStatus.class, SecurityProfilesOperatorDaemon.class)) {
-      client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(type)).create();
-    }
+    MockCrds.create(client, SeccompProfile.class, SelinuxProfile.class, RawSelinuxProfile.class, AppArmorProfile.class,
+        SecurityProfileNodeStatus.class, SecurityProfilesOperatorDaemon.class);
   }
 
   @AfterEach

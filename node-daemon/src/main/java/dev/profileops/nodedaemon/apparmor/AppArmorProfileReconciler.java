@@ -1,11 +1,11 @@
 package dev.profileops.nodedaemon.apparmor;
 
-import dev.profileops.api.SpoApi;
 import dev.profileops.api.apparmor.AppArmorProfile;
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.common.ProfileStatus;
 import dev.profileops.nodedaemon.FeatureGates;
+import dev.profileops.nodedaemon.PartialProfiles;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
 import dev.profileops.nodedaemon.status.ReadyCondition;
 import dev.profileops.nodedaemon.status.StatusControl;
@@ -18,9 +18,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +34,6 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
   private final NodeStatusWriter nodeStatus;
   private final FeatureGates gates;
   private final Clock clock;
-  private final Set<String> handled = ConcurrentHashMap.newKeySet();
 
   public AppArmorProfileReconciler(AppArmorProfileInstaller installer, NodeStatusWriter nodeStatus, FeatureGates gates) {
     this(installer, nodeStatus, gates, Clock.systemUTC());
@@ -50,20 +46,14 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
     this.clock = clock;
   }
 
-  public boolean hasHandled(String name) {
-    return handled.contains(name);
-  }
-
   @Override
   public UpdateControl<AppArmorProfile> reconcile(AppArmorProfile profile, Context<AppArmorProfile> context) {
-    String name = profile.getMetadata().getName();
     Outcome outcome = installOrRemove(profile);
     NodeStatusWriter.Summary summary = nodeStatus.writeAndSummarize(profile, outcome.state(), outcome.message());
     ProfileStatus status = new ProfileStatus();
     status.setStatus(summary.state());
     List<Condition> conditions = profile.getStatus() == null ? List.of() : profile.getStatus().getConditions();
     status.setConditions(ReadyCondition.apply(conditions, summary.state(), summary.message(), clock.instant()));
-    handled.add(name);
     return StatusControl.of(profile, status, outcome.state(), summary, unsettled);
   }
 
@@ -74,7 +64,6 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
       log.info("Removed AppArmor profile {} from this node", name);
     }
     nodeStatus.delete(AppArmorProfile.KIND, name);
-    handled.add(name);
     return DeleteControl.defaultDelete();
   }
 
@@ -89,7 +78,7 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
       if (profile.getSpec() == null) {
         return new Outcome(ProfileState.Error, "the profile has no spec");
       }
-      if (!profile.getSpec().enabled() || isPartial(profile)) {
+      if (!profile.getSpec().enabled() || PartialProfiles.isPartial(profile)) {
         installer.remove(name);
         return profile.getSpec().enabled()
             ? new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it")
@@ -106,10 +95,5 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
     } catch (IOException e) {
       return new Outcome(ProfileState.Error, "cannot write the profile: " + e);
     }
-  }
-
-  private static boolean isPartial(AppArmorProfile profile) {
-    Map<String, String> labels = profile.getMetadata().getLabels();
-    return labels != null && "true".equalsIgnoreCase(labels.get(SpoApi.LABEL_PARTIAL));
   }
 }

@@ -41,8 +41,6 @@ public final class DepartedNodeFinalizers implements AutoCloseable {
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(2);
 
   private static final Logger log = LoggerFactory.getLogger(DepartedNodeFinalizers.class);
-  private static final String PROFILE_SUFFIX = "." + NodeDaemon.FINALIZER_DOMAIN + "/deleted";
-  private static final String RECORDING_SUFFIX = "." + NodeDaemon.RECORDING_FINALIZER_DOMAIN + "/published";
   private static final List<Class<? extends HasMetadata>> PROFILE_KINDS =
       List.of(SeccompProfile.class, SelinuxProfile.class, RawSelinuxProfile.class, AppArmorProfile.class);
 
@@ -118,9 +116,9 @@ public final class DepartedNodeFinalizers implements AutoCloseable {
     int removed = 0;
     Set<String> departed = new TreeSet<>();
     for (Class<? extends HasMetadata> kind : PROFILE_KINDS) {
-      removed += sweep(listOrEmpty(kind, false), PROFILE_SUFFIX, nodes, departed);
+      removed += sweep(listOrEmpty(kind, false), NodeDaemon.PROFILE_FINALIZER_SUFFIX, nodes, departed);
     }
-    removed += sweep(listOrEmpty(ProfileRecording.class, true), RECORDING_SUFFIX, nodes, departed);
+    removed += sweep(listOrEmpty(ProfileRecording.class, true), NodeDaemon.BPF_RECORDING_FINALIZER_SUFFIX, nodes, departed);
     int statuses = 0;
     for (SecurityProfileNodeStatus status : listOrEmpty(SecurityProfileNodeStatus.class, false)) {
       String node = status.getSpec() == null ? null : status.getSpec().getNodeName();

@@ -134,7 +134,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     }
     // Exited, restarted under a new id, pod gone or no longer selected: what it did is complete.
     recording.keySet().stream()
-        .filter(key -> key.recordingNamespace().equals(namespace) && key.recording().equals(name) && !running.contains(key))
+        .filter(key -> key.isFor(namespace, name) && !running.contains(key))
         .toList()
         .forEach(key -> publish(profileRecording, key, now));
     return waiting ? UpdateControl.<ProfileRecording>noUpdate().rescheduleAfter(LOCATE_RETRY) : UpdateControl.noUpdate();
@@ -147,7 +147,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     Instant now = clock.instant();
     // Deleting the recording ends it: publish what the containers still running did so far.
     recording.keySet().stream()
-        .filter(key -> key.recordingNamespace().equals(namespace) && key.recording().equals(name))
+        .filter(key -> key.isFor(namespace, name))
         .toList()
         .forEach(key -> publish(profileRecording, key, now));
     return DeleteControl.defaultDelete();
@@ -159,8 +159,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     if (process.isEmpty()) {
       return false;
     }
-    var container = new RecordedContainer(key.recordingNamespace(), key.recording(), pod.getMetadata().getName(),
-        key.podUid(), key.container(), key.containerId(), process.get().pid(), process.get().mountNamespace(), now);
+    var container = RecordedContainer.of(key, pod.getMetadata().getName(), process.get().pid(), process.get().mountNamespace(), now);
     recording.put(key, container);
     log.info("Recording container {} of pod {}/{} for {} (pid {}, mount namespace {})", key.container(),
         key.recordingNamespace(), pod.getMetadata().getName(), key.recording(), container.pid(), container.mountNamespace());
@@ -196,8 +195,7 @@ public final class BpfRecordingReconciler implements Reconciler<ProfileRecording
     if (seen.isEmpty()) {
       return;
     }
-    var container = new RecordedContainer(key.recordingNamespace(), key.recording(), pod.getMetadata().getName(),
-        key.podUid(), key.container(), key.containerId(), seen.get().firstPid(), seen.get().mountNamespace(), now);
+    var container = RecordedContainer.of(key, pod.getMetadata().getName(), seen.get().firstPid(), seen.get().mountNamespace(), now);
     publish(profileRecording, key, container, seen.get(), now);
   }
 

@@ -132,8 +132,8 @@ public final class LogRecordingReconciler implements Reconciler<ProfileRecording
           } else {
             logged.track(id);
           }
-          recording.put(key, new RecordedContainer(namespace, name, pod.getMetadata().getName(), pod.getMetadata().getUid(),
-              status.getName(), id, 0, 0, now));
+          // No process: the log lines carry the container's id.
+          recording.put(key, RecordedContainer.of(key, pod.getMetadata().getName(), 0, 0, now));
           log.info("Recording container {} of pod {}/{} for {} from the kernel's {} log lines", status.getName(), namespace,
               pod.getMetadata().getName(), name, kind == ProfileKind.SelinuxProfile ? "AVC" : "seccomp");
         }
@@ -141,7 +141,7 @@ public final class LogRecordingReconciler implements Reconciler<ProfileRecording
     }
     boolean waiting = false;
     for (RecordedContainer.Key key : recording.keySet().stream()
-        .filter(key -> key.recordingNamespace().equals(namespace) && key.recording().equals(name) && !running.contains(key))
+        .filter(key -> key.isFor(namespace, name) && !running.contains(key))
         .toList()) {
       Instant end = ended.computeIfAbsent(key, k -> now);
       if (now.isBefore(end.plus(LOG_GRACE))) {
@@ -162,7 +162,7 @@ public final class LogRecordingReconciler implements Reconciler<ProfileRecording
     String namespace = profileRecording.getMetadata().getNamespace();
     String name = profileRecording.getMetadata().getName();
     recording.keySet().stream()
-        .filter(key -> key.recordingNamespace().equals(namespace) && key.recording().equals(name))
+        .filter(key -> key.isFor(namespace, name))
         .toList()
         .forEach(key -> publish(profileRecording, key, clock.instant()));
     return DeleteControl.defaultDelete();

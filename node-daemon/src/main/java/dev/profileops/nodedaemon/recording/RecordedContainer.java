@@ -18,10 +18,17 @@ public record RecordedContainer(
     Instant started) {
 
   /** Which container of which pod for which recording: a container restarted in place is a new one. */
-  public record Key(String recordingNamespace, String recording, String podUid, String container, String containerId) {}
+  public record Key(String recordingNamespace, String recording, String podUid, String container, String containerId) {
+    /** Whether the container is recorded for the ProfileRecording {@code namespace/name}. */
+    public boolean isFor(String namespace, String name) {
+      return recordingNamespace.equals(namespace) && recording.equals(name);
+    }
+  }
 
-  public Key key() {
-    return new Key(recordingNamespace, recording, podUid, container, containerId);
+  /** The container of {@code key}, in the pod named {@code pod}, found at {@code pid} in that mount namespace. */
+  public static RecordedContainer of(Key key, String pod, long pid, long mountNamespace, Instant started) {
+    return new RecordedContainer(key.recordingNamespace(), key.recording(), pod, key.podUid(), key.container(),
+        key.containerId(), pid, mountNamespace, started);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.profileops.nodedaemon.seccomp;
 
-import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.daemon.SecurityProfilesOperatorDaemon;
@@ -8,7 +7,7 @@ import dev.profileops.api.seccomp.BaseProfileResolver;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.api.seccomp.SeccompProfileStatus;
-import dev.profileops.nodedaemon.config.DaemonConfigs;
+import dev.profileops.nodedaemon.PartialProfiles;
 import dev.profileops.nodedaemon.config.SeccompPolicy;
 import dev.profileops.nodedaemon.inuse.InUseProtection;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
@@ -152,7 +151,7 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
           .withName("daemon-config")
           .withNamespaces(Set.of(configNamespace))
           // A new policy may allow what was refused, or refuse what is installed: look at every profile.
-          .withSecondaryToPrimaryMapper(config -> DaemonConfigs.NAME.equals(config.getMetadata().getName())
+          .withSecondaryToPrimaryMapper(config -> SecurityProfilesOperatorDaemon.SINGLETON_NAME.equals(config.getMetadata().getName())
               ? context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet()) : Set.of())
           .build();
       configs = new InformerEventSource<>(configuration, context);
@@ -170,7 +169,7 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
     String name = profile.getMetadata().getName();
     ResourceCache<SeccompProfile> cache = context.getPrimaryCache();
     if (configs != null) {
-      policy = SeccompPolicy.of(configs.get(new ResourceID(DaemonConfigs.NAME, configNamespace)).orElse(null));
+      policy = SeccompPolicy.of(configs.get(new ResourceID(SecurityProfilesOperatorDaemon.SINGLETON_NAME, configNamespace)).orElse(null));
     }
     Outcome outcome = installOrRemove(profile, base -> specOf(cache.get(new ResourceID(base))));
     NodeStatusWriter.Summary summary = nodeStatus.writeAndSummarize(profile, outcome.state(), outcome.message());
@@ -227,7 +226,7 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
         removeIfOurs(name);
         return new Outcome(ProfileState.Disabled, null);
       }
-      if (isPartial(profile)) {
+      if (PartialProfiles.isPartial(profile)) {
         removeIfOurs(name);
         return new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it");
       }
@@ -289,10 +288,5 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
     }
     status.setConditions(ReadyCondition.apply(conditions, summary.state(), summary.message(), clock.instant()));
     return status;
-  }
-
-  private static boolean isPartial(SeccompProfile profile) {
-    Map<String, String> labels = profile.getMetadata().getLabels();
-    return labels != null && "true".equalsIgnoreCase(labels.get(SpoApi.LABEL_PARTIAL));
   }
 }

@@ -1,12 +1,12 @@
 package dev.profileops.nodedaemon.selinux;
 
-import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.ProfileSpec;
 import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.selinux.SelinuxPolicyRules;
 import dev.profileops.api.selinux.SelinuxProfileStatus;
 import dev.profileops.nodedaemon.FeatureGates;
+import dev.profileops.nodedaemon.PartialProfiles;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
 import dev.profileops.nodedaemon.status.ReadyCondition;
 import dev.profileops.nodedaemon.status.StatusControl;
@@ -20,9 +20,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +40,6 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
   private final NodeStatusWriter nodeStatus;
   private final FeatureGates gates;
   private final Clock clock;
-  private final Set<String> handled = ConcurrentHashMap.newKeySet();
 
   protected SelinuxPolicyReconciler(SelinuxPolicyInstaller installer, NodeStatusWriter nodeStatus, FeatureGates gates, Clock clock) {
     this.installer = installer;
@@ -54,10 +50,6 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
 
   /** The profile's CIL module text; IllegalArgumentException says why there is none. */
   protected abstract String translate(R profile, Context<R> context);
-
-  public boolean hasHandled(String name) {
-    return handled.contains(name);
-  }
 
   @Override
   public UpdateControl<R> reconcile(R profile, Context<R> context) {
@@ -71,7 +63,6 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
     }
     List<Condition> conditions = profile.getStatus() == null ? List.of() : profile.getStatus().getConditions();
     status.setConditions(ReadyCondition.apply(conditions, summary.state(), summary.message(), clock.instant()));
-    handled.add(name);
     return StatusControl.of(profile, status, outcome.state(), summary, unsettled);
   }
 
@@ -85,7 +76,6 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
       }
     }
     nodeStatus.delete(profile.getKind(), name);
-    handled.add(name);
     return DeleteControl.defaultDelete();
   }
 
@@ -107,7 +97,7 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
         installer.remove(List.of(name));
         return new Outcome(ProfileState.Disabled, null);
       }
-      if (isPartial(profile)) {
+      if (PartialProfiles.isPartial(profile)) {
         installer.remove(List.of(name));
         return new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it");
       }
@@ -127,10 +117,5 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
     } catch (IOException e) {
       return new Outcome(ProfileState.Error, "the policy store failed: " + e.getMessage());
     }
-  }
-
-  private static boolean isPartial(CustomResource<?, ?> profile) {
-    Map<String, String> labels = profile.getMetadata().getLabels();
-    return labels != null && "true".equalsIgnoreCase(labels.get(SpoApi.LABEL_PARTIAL));
   }
 }

@@ -63,7 +63,7 @@ public final class NodeStatusWriter {
 
   /**
    * Writes this node's status for the profile, then summarizes every node's: the same as
-   * {@link #write} followed by {@link #summarize}, in fewer requests. One list of the profile's node
+   * {@link #write} followed by a {@link #list} of every node's status, in fewer requests. One list of the profile's node
    * statuses finds this node's own (no separate get) and gives the other nodes' for the summary;
    * a new status is created with its status set and patched only when the server dropped it; an
    * unchanged one is not written at all.
@@ -148,10 +148,6 @@ public final class NodeStatusWriter {
    * The profile's state across nodes: the lowest node state, and the message of the first node (by
    * name) in that state, so every node computes the same summary from the same objects.
    */
-  public Summary summarize(String kind, String profileName) {
-    return summarize(list(kind, profileName));
-  }
-
   private static Summary summarize(List<SecurityProfileNodeStatus> all) {
     ProfileState state = ProfileState.aggregate(all.stream().map(NodeStatusWriter::stateOf).toList());
     String message = all.stream()

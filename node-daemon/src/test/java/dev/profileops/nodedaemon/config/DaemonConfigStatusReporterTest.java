@@ -30,7 +30,7 @@ class DaemonConfigStatusReporterTest {
 
   @BeforeEach
   void crds() {
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfilesOperatorDaemon.class)).create();
+    MockCrds.create(client, SecurityProfilesOperatorDaemon.class);
     reporter = new DaemonConfigStatusReporter(client, NAMESPACE, DaemonConfigStatusReporter.NODE_DAEMON_SET,
         Clock.fixed(Instant.parse("2026-11-29T22:00:00Z"), ZoneOffset.UTC));
   }

@@ -39,9 +39,7 @@ class DaemonConfigTest {
 
   @Test
   void refusesWhatTheConfigDoesNotAllowAndInstallsItOnceTheConfigDoes() {
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SeccompProfile.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfilesOperatorDaemon.class)).create();
+    MockCrds.create(client, SeccompProfile.class, SecurityProfileNodeStatus.class, SecurityProfilesOperatorDaemon.class);
     client.resource(config("[read, write, exit_group]", "[SCMP_ACT_ALLOW, SCMP_ACT_ERRNO]")).create();
     client.resource(profile("web", "SCMP_ACT_ERRNO", "[read, write, execve]")).create();
     client.resource(profile("small", "SCMP_ACT_ERRNO", "[read, write]")).create();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.profileops.host.kmsg.LibcKernelLog;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
+import dev.profileops.nodedaemon.CgroupLeaf;
 import dev.profileops.nodedaemon.enricher.output.EnrichedEvent;
 import dev.profileops.nodedaemon.enricher.output.EnrichedSink;
 import dev.profileops.nodedaemon.enricher.output.JsonLinesWriter;
@@ -95,7 +96,7 @@ class KernelLogOnRuncTest {
     reader.start();
     try (PrintkRateLimit lifted = PrintkRateLimit.lift()) {
       RuncContainer.Result result = containers.runObserved("enriched", logging("chdir", "umask"), pid -> {
-        containerId.set(cgroupLeaf(pid));
+        containerId.set(CgroupLeaf.of(pid));
         client.resource(new PodBuilder()
             .withNewMetadata().withName("web-1").withNamespace("apps").endMetadata()
             .withNewSpec().withNodeName("node-a").endSpec()
@@ -140,13 +141,5 @@ class KernelLogOnRuncTest {
     }
     names.put("action", "SCMP_ACT_LOG");
     return profile;
-  }
-
-  /** The last path segment of the process's cgroup: runc names it after the container. */
-  private static String cgroupLeaf(long pid) throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"));
-    String line = lines.stream().filter(l -> l.startsWith("0::")).findFirst().orElse(lines.get(0));
-    String path = line.substring(line.indexOf(':', line.indexOf(':') + 1) + 1);
-    return path.substring(path.lastIndexOf('/') + 1);
   }
 }

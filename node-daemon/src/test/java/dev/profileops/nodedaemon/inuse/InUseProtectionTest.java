@@ -33,8 +33,7 @@ class InUseProtectionTest {
 
   @BeforeEach
   void start() {
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SeccompProfile.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
+    MockCrds.create(client, SeccompProfile.class, SecurityProfileNodeStatus.class);
     daemon = new NodeDaemon(client, "worker-1", kubeletDir);
     daemon.start();
     controller = new InUseProtection(client);

@@ -33,9 +33,7 @@ class DepartedNodeFinalizersTest {
 
   @BeforeEach
   void crds() {
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SeccompProfile.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(ProfileRecording.class)).create();
+    MockCrds.create(client, SeccompProfile.class, SecurityProfileNodeStatus.class, ProfileRecording.class);
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.host.bpf.SyscallRecorders;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
+import dev.profileops.nodedaemon.CgroupLeaf;
 import dev.profileops.nodedaemon.MockCrds;
 import dev.profileops.nodedaemon.NodeDaemon;
 import dev.profileops.nodedaemon.seccomp.OciSeccompJson;
@@ -20,7 +21,6 @@ import dev.profileops.testsupport.Prerequisites;
 import dev.profileops.testsupport.RuncContainer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,9 +64,7 @@ class BpfRecordingOnRuncTest {
 
   @BeforeEach
   void start() {
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SeccompProfile.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(ProfileRecording.class)).create();
+    MockCrds.create(client, SeccompProfile.class, SecurityProfileNodeStatus.class, ProfileRecording.class);
     recording = new BpfRecordingReconciler(NODE, () -> SyscallRecorders.system().start(table, false),
         ProcContainerLocator.system(), new RecordingToProfile(table), new RecordedProfileWriter(client, NODE), Clock.systemUTC())
         .withoutFieldSelector();
@@ -87,7 +85,7 @@ class BpfRecordingOnRuncTest {
 
     RuncContainer.Result recorded = containers.runObserved("recorded", null, pid -> {
       // What the kubelet would report: the pod, running, with the runtime's id of the container.
-      containerId.set(cgroupLeaf(pid));
+      containerId.set(CgroupLeaf.of(pid));
       client.resource(RecordingFixtures.runningPod("web-1", NODE, "web", "box", "containerd://" + containerId.get())).create();
       await().atMost(WAIT).until(() -> recording.recordedContainers().stream()
           .anyMatch(c -> c.containerId().equals(containerId.get())));
@@ -126,16 +124,4 @@ class BpfRecordingOnRuncTest {
     List<String> syscalls = client.resources(SeccompProfile.class).withName("job-box-job-1").get().getSpec().getSyscalls().get(0).getNames();
     assertThat(syscalls).contains("execve", "mkdir", "openat", "write").doesNotContain("pivot_root", "mount");
   }
-
-  /** The last path segment of the process's cgroup: runc names it after the container. */
-  private static String cgroupLeaf(long pid) throws Exception {
-    List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"));
-    String line = lines.stream().filter(l -> l.startsWith("0::")).findFirst().orElse(lines.get(0));
-    String path = line.substring(line.indexOf(':', line.indexOf(':') + 1) + 1);
-    return path.substring(path.lastIndexOf('/') + 1);
-  }
-
-
-
-
 }

@@ -55,9 +55,7 @@ class BpfRecordingReconcilerTest {
 
   @BeforeEach
   void start() {
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SeccompProfile.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(ProfileRecording.class)).create();
+    MockCrds.create(client, SeccompProfile.class, SecurityProfileNodeStatus.class, ProfileRecording.class);
     recorder.start(false);
     ContainerLocator locator = id -> Optional.ofNullable(processes.get(id));
     recordingReconciler = new BpfRecordingReconciler(NODE, () -> recorder, locator, new RecordingToProfile(TABLE),

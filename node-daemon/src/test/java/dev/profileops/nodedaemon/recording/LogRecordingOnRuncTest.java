@@ -15,6 +15,7 @@ import dev.profileops.host.proc.NetlinkProcessForks;
 import dev.profileops.host.proc.ProcessForks;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
+import dev.profileops.nodedaemon.CgroupLeaf;
 import dev.profileops.nodedaemon.MockCrds;
 import dev.profileops.nodedaemon.NodeDaemon;
 import dev.profileops.nodedaemon.enricher.EnricherMetrics;
@@ -90,9 +91,7 @@ class LogRecordingOnRuncTest {
   @BeforeEach
   void start() throws Exception {
     ratelimit = PrintkRateLimit.lift();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SeccompProfile.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(ProfileRecording.class)).create();
+    MockCrds.create(client, SeccompProfile.class, SecurityProfileNodeStatus.class, ProfileRecording.class);
     LoggedSyscalls logged = new LoggedSyscalls();
     pods = NodePodDirectory.start(client, NODE, false);
     ProcessAncestry ancestry = new ProcessAncestry(65_536);
@@ -142,7 +141,7 @@ class LogRecordingOnRuncTest {
 
     JsonNode logEverything = new ObjectMapper().readTree(trace.toFile());
     RuncContainer.Result recorded = containers.runObserved("logged", logEverything, pid -> {
-      containerId.set(cgroupLeaf(pid));
+      containerId.set(CgroupLeaf.of(pid));
       client.resource(RecordingFixtures.runningPod("web-1", NODE, "web", "box", "containerd://" + containerId.get())).create();
       await().atMost(WAIT).until(() -> recording.recordedContainers().stream()
           .anyMatch(c -> c.containerId().equals(containerId.get())));
@@ -164,14 +163,4 @@ class LogRecordingOnRuncTest {
     assertThat(denied.exitCode()).as("%s", denied).isNotZero();
     assertThat(denied.stderr()).contains("Operation not permitted");
   }
-
-  private static String cgroupLeaf(long pid) throws Exception {
-    List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"));
-    String line = lines.stream().filter(l -> l.startsWith("0::")).findFirst().orElse(lines.get(0));
-    String path = line.substring(line.indexOf(':', line.indexOf(':') + 1) + 1);
-    return path.substring(path.lastIndexOf('/') + 1);
-  }
-
-
-
 }

@@ -91,9 +91,7 @@ class LogRecordingSelinuxTest {
 
   @BeforeEach
   void start() throws IOException {
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SelinuxProfile.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(SecurityProfileNodeStatus.class)).create();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(ProfileRecording.class)).create();
+    MockCrds.create(client, SelinuxProfile.class, SecurityProfileNodeStatus.class, ProfileRecording.class);
     proc = Files.createDirectories(dir.resolve("proc"));
     log = Files.createFile(dir.resolve("audit.log"));
     pods = NodePodDirectory.start(client, NODE, false);
@@ -178,7 +176,7 @@ class LogRecordingSelinuxTest {
   void aRecordingNamingARepositoryEndsAsABranchWhoseProfileTheSyncerTakesAndSemoduleCompiles() throws Exception {
     SelinuxStoreCopy.assumeAvailable();
     GitDaemonServer.assumeAvailable();
-    client.apiextensions().v1().customResourceDefinitions().resource(MockCrds.withStatus(ProfileSource.class)).create();
+    MockCrds.create(client, ProfileSource.class);
     try (GitDaemonServer git = GitDaemonServer.start(); GitWorkTree seed = GitWorkTree.init();
         SelinuxStoreCopy store = SelinuxStoreCopy.create()) {
       git.createBareRepo("team/profiles");
