@@ -13,6 +13,7 @@ import dev.profileops.nodedaemon.seccomp.SeccompProfileReconciler;
 import dev.profileops.nodedaemon.selinux.RawSelinuxProfileReconciler;
 import dev.profileops.nodedaemon.selinux.SelinuxProfileReconciler;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
+import dev.profileops.recorder.RecordingMetadata;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,14 +54,12 @@ public final class NodeDaemon implements AutoCloseable {
   public static final Path DEFAULT_KUBELET_DIR = Path.of("/var/lib/kubelet");
   /** Finalizers are {@code <node>.}{@value}{@code /deleted}; see {@link #finalizerFor(String)}. */
   public static final String FINALIZER_DOMAIN = "node.profileops.dev";
-  /** Finalizers on ProfileRecordings are {@code <node>.}{@value}{@code /published}. */
-  public static final String RECORDING_FINALIZER_DOMAIN = "recording.profileops.dev";
   /** A node's finalizer on profiles is {@code <node>}{@value}. */
   public static final String PROFILE_FINALIZER_SUFFIX = "." + FINALIZER_DOMAIN + "/deleted";
   /** A node's finalizer on BPF ProfileRecordings is {@code <node>}{@value}. */
-  public static final String BPF_RECORDING_FINALIZER_SUFFIX = "." + RECORDING_FINALIZER_DOMAIN + "/published";
+  public static final String BPF_RECORDING_FINALIZER_SUFFIX = RecordingMetadata.BPF_NODE_FINALIZER_SUFFIX;
   /** A node's finalizer on log ProfileRecordings is {@code <node>}{@value}. */
-  public static final String LOG_RECORDING_FINALIZER_SUFFIX = "." + RECORDING_FINALIZER_DOMAIN + "/logs-published";
+  public static final String LOG_RECORDING_FINALIZER_SUFFIX = RecordingMetadata.LOG_NODE_FINALIZER_SUFFIX;
   /** Concurrent reconciles of the daemon's controllers. */
   public static final int RECONCILIATION_THREADS = 8;
 

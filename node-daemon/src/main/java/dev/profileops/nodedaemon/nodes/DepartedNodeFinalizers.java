@@ -7,6 +7,7 @@ import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.selinux.RawSelinuxProfile;
 import dev.profileops.api.selinux.SelinuxProfile;
 import dev.profileops.nodedaemon.NodeDaemon;
+import dev.profileops.recorder.RecordingMetadata;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -116,9 +117,10 @@ public final class DepartedNodeFinalizers implements AutoCloseable {
     int removed = 0;
     Set<String> departed = new TreeSet<>();
     for (Class<? extends HasMetadata> kind : PROFILE_KINDS) {
-      removed += sweep(listOrEmpty(kind, false), NodeDaemon.PROFILE_FINALIZER_SUFFIX, nodes, departed);
+      removed += sweep(listOrEmpty(kind, false), List.of(NodeDaemon.PROFILE_FINALIZER_SUFFIX), nodes, departed);
     }
-    removed += sweep(listOrEmpty(ProfileRecording.class, true), NodeDaemon.BPF_RECORDING_FINALIZER_SUFFIX, nodes, departed);
+    // BPF and log recordings: a departed node holds either.
+    removed += sweep(listOrEmpty(ProfileRecording.class, true), RecordingMetadata.NODE_FINALIZER_SUFFIXES, nodes, departed);
     int statuses = 0;
     for (SecurityProfileNodeStatus status : listOrEmpty(SecurityProfileNodeStatus.class, false)) {
       String node = status.getSpec() == null ? null : status.getSpec().getNodeName();
@@ -134,7 +136,7 @@ public final class DepartedNodeFinalizers implements AutoCloseable {
     return new Sweep(removed, statuses, departed);
   }
 
-  private int sweep(List<? extends HasMetadata> objects, String suffix, Set<String> nodes, Set<String> departed) {
+  private int sweep(List<? extends HasMetadata> objects, List<String> suffixes, Set<String> nodes, Set<String> departed) {
     int removed = 0;
     for (HasMetadata object : objects) {
       List<String> finalizers = object.getMetadata().getFinalizers();
@@ -142,7 +144,8 @@ public final class DepartedNodeFinalizers implements AutoCloseable {
         continue;
       }
       for (int i = finalizers.size() - 1; i >= 0; i--) {
-        Optional<String> node = nodeOf(finalizers.get(i), suffix);
+        String finalizer = finalizers.get(i);
+        Optional<String> node = suffixes.stream().map(suffix -> nodeOf(finalizer, suffix)).flatMap(Optional::stream).findFirst();
         if (node.isPresent() && !nodes.contains(node.get())) {
           if (removeFinalizer(object, i, finalizers.get(i))) {
             departed.add(node.get());

@@ -60,6 +60,19 @@ class DepartedNodeFinalizersTest {
   }
 
   @Test
+  void aDepartedNodesLogRecordingFinalizerGoesToo() {
+    node("node-a");
+    recording("avc", "ip-10-0-0-9.ec2.internal.recording.profileops.dev/logs-published",
+        "node-a.recording.profileops.dev/logs-published");
+
+    DepartedNodeFinalizers.Sweep sweep = new DepartedNodeFinalizers(client).sweep();
+
+    assertThat(sweep.finalizers()).isEqualTo(1);
+    assertThat(client.resources(ProfileRecording.class).inNamespace("apps").withName("avc").get().getMetadata().getFinalizers())
+        .containsExactly("node-a.recording.profileops.dev/logs-published");
+  }
+
+  @Test
   void aDeletedNodeIsCleanedUpAfterWithoutWaitingForTheNextSweep() {
     node("node-a");
     node("node-b");

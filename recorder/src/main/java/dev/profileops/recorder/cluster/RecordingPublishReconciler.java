@@ -62,8 +62,6 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
   public static final String FINALIZER = "recorder.profileops.dev/merged";
   /** Marks a recorded profile as proposed: {@code <branch>@<commit>}. */
   public static final String ANNOTATION_PUBLISHED = SpoApi.PROFILEOPS_DOMAIN + "/published";
-  /** The node daemons' finalizers on a recording end with this. */
-  static final String NODE_FINALIZER_SUFFIX = ".recording.profileops.dev/published";
   static final Duration WAIT_FOR_NODES = Duration.ofSeconds(1);
 
   /** The kinds a node records and this reconciler publishes. */
@@ -133,7 +131,7 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
   @Override
   public DeleteControl cleanup(ProfileRecording recording, Context<ProfileRecording> context) throws ForgeException {
     List<String> nodesStill = recording.getMetadata().getFinalizers().stream()
-        .filter(f -> f.endsWith(NODE_FINALIZER_SUFFIX)).toList();
+        .filter(RecordingMetadata::isNodeFinalizer).toList();
     if (!nodesStill.isEmpty()) {
       log.debug("Recording {} waits for nodes to publish: {}", recording.getMetadata().getName(), nodesStill);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT_FOR_NODES);

@@ -189,6 +189,29 @@ class RecordingPublishReconcilerTest {
   }
 
   @Test
+  void aLogRecordingIsMergedOnlyOnceItsNodesAreDoneToo() throws Exception {
+    ProfileRecording recording = recording("logs", MergeStrategy.Containers, true);
+    recording.getSpec().setKind(ProfileKind.SelinuxProfile);
+    recording.getSpec().setRecorder(RecorderType.Logs);
+    recording.getMetadata().setFinalizers(List.of("node-a.recording.profileops.dev/logs-published"));
+    client.resource(recording).create();
+    client.resource(recordedSelinux("logs", "web", "logs-1", "node-a", Map.of("var_log_t", Map.of("file", List.of("read"))))).create();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(finalizers("logs")).contains(RecordingPublishReconciler.FINALIZER));
+
+    client.resources(ProfileRecording.class).inNamespace("apps").withName("logs").delete();
+    // The log-recording node still publishing: nothing is merged yet.
+    Thread.sleep(1500);
+    assertThat(branchHead("logs-web")).isEmpty();
+    assertThat(client.resources(SelinuxProfile.class).withName("logs-web-logs-1").get()).isNotNull();
+
+    client.resources(ProfileRecording.class).inNamespace("apps").withName("logs").edit(r -> {
+      r.getMetadata().setFinalizers(new ArrayList<>(List.of(RecordingPublishReconciler.FINALIZER)));
+      return r;
+    });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(branchHead("logs-web")).isNotEmpty());
+  }
+
+  @Test
   void proposesEachSelinuxReplicaWhenNotMerging() throws Exception {
     ProfileRecording recording = recording("one", MergeStrategy.None, true);
     recording.getSpec().setKind(ProfileKind.SelinuxProfile);
