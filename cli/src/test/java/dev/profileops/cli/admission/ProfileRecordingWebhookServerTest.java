@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.cli.TestTls;
 import dev.profileops.cli.metrics.MetricsTls;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -46,7 +47,7 @@ class ProfileRecordingWebhookServerTest {
 
     try (AdmissionWebhookServer server = AdmissionWebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         certs.resolve("tls.crt"), certs.resolve("tls.key"), List.of(ProfileBindingWebhook.of(client), ProfileRecordingWebhook.of(client)))) {
-      HttpClient http = HttpClient.newBuilder().sslContext(ProfileBindingWebhookServerTest.trusting(tls.certificate())).build();
+      HttpClient http = HttpClient.newBuilder().sslContext(TestTls.trusting(tls.certificate())).build();
       HttpResponse<String> recording = post(http, server, ProfileRecordingWebhook.PATH);
       HttpResponse<String> binding = post(http, server, ProfileBindingWebhook.PATH);
       HttpResponse<String> under = post(http, server, ProfileRecordingWebhook.PATH + "/more");

@@ -3,6 +3,7 @@ package dev.profileops.cli.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.cli.TestTls;
 import dev.profileops.cli.admission.SelfManagedWebhookCertificate.Action;
 import dev.profileops.cli.admission.SelfManagedWebhookCertificate.Outcome;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -22,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -33,8 +33,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,9 +173,9 @@ class SelfManagedWebhookCertificateTest {
       Outcome renewed = certificates(replicaA, Clock.systemUTC()).ensure();
       HttpResponse<String> after = post(webhook, caBundle());
 
-      assertThat(served(before)).isEqualTo(old.serving());
+      assertThat(TestTls.served(before)).isEqualTo(old.serving());
       assertThat(renewed.action()).isEqualTo(Action.RENEWED);
-      assertThat(served(after)).isEqualTo(renewed.serving());
+      assertThat(TestTls.served(after)).isEqualTo(renewed.serving());
       AdmissionReview review = Serialization.unmarshal(after.body(), AdmissionReview.class);
       assertThat(review.getResponse().getPatch()).isNotNull();
     }
@@ -223,22 +221,9 @@ class SelfManagedWebhookCertificateTest {
 
   /** A new client per call (a new handshake), trusting only the CAs of the bundle, as the API server does. */
   private static HttpResponse<String> post(AdmissionWebhookServer webhook, List<X509Certificate> bundle) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    for (int i = 0; i < bundle.size(); i++) {
-      trust.setCertificateEntry("ca" + i, bundle.get(i));
-    }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
     String body = ProfileBindingWebhookTest.reviewJson("CREATE", ProfileBindingWebhookTest.pod("{\"name\": \"nginx\", \"image\": \"nginx:1\"}"));
-    return HttpClient.newBuilder().sslContext(context).build().send(HttpRequest.newBuilder(
+    return HttpClient.newBuilder().sslContext(TestTls.trusting(bundle)).build().send(HttpRequest.newBuilder(
             URI.create("https://localhost:" + webhook.port() + ProfileBindingWebhook.PATH))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static X509Certificate served(HttpResponse<?> response) throws Exception {
-    return (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
   }
 }
