@@ -1,6 +1,6 @@
 package dev.profileops.cli.admission;
 
-import dev.profileops.cli.metrics.MetricsTls;
+import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
@@ -194,7 +194,7 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
       ca = previous.ca;
       caKey = previous.caKey;
     } else {
-      KeyPair pair = MetricsTls.newKeyPair();
+      KeyPair pair = ServerTls.newKeyPair();
       X500Name subject = new X500Name("CN=profileops-binding-webhook-ca");
       JcaX509v3CertificateBuilder builder = builder(subject, subject, pair, now, caValidity);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
@@ -205,7 +205,7 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
         retiredCa = previous.ca;
       }
     }
-    KeyPair pair = MetricsTls.newKeyPair();
+    KeyPair pair = ServerTls.newKeyPair();
     JcaX509v3CertificateBuilder builder = builder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
         new X500Name("CN=" + dnsNames.get(0)), pair, now, servingValidity);
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
@@ -364,11 +364,11 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
     }
 
     private static List<X509Certificate> certificates(String base64) throws IOException, GeneralSecurityException {
-      return base64 == null ? new ArrayList<>() : MetricsTls.readCertificates(new StringReader(decode(base64)));
+      return base64 == null ? new ArrayList<>() : ServerTls.readCertificates(new StringReader(decode(base64)));
     }
 
     private static PrivateKey key(String base64) throws IOException {
-      return MetricsTls.readPrivateKey(new StringReader(decode(base64)))
+      return ServerTls.readPrivateKey(new StringReader(decode(base64)))
           .orElseThrow(() -> new IOException("no unencrypted PEM private key"));
     }
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.cli.TestTls;
-import dev.profileops.cli.metrics.MetricsTls;
+import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -43,7 +43,7 @@ class ProfileBindingWebhookServerTest {
         {"apiVersion": "security-profiles-operator.x-k8s.io/v1", "kind": "SeccompProfile", "metadata": {"name": "web-server"},
          "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();
     client.resource(ProfileBindingWebhookTest.binding("web", "SeccompProfile", "web-server", "*", null)).create();
-    MetricsTls first = MetricsTls.selfSigned(List.of("localhost"));
+    ServerTls first = ServerTls.selfSigned(List.of("localhost"));
     write(certs, first, Instant.now().minusSeconds(60));
 
     try (AdmissionWebhookServer webhook = AdmissionWebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -57,7 +57,7 @@ class ProfileBindingWebhookServerTest {
           .at("/spec/containers/0/securityContext/seccompProfile/localhostProfile").asText()).isEqualTo("operator/web-server.json");
       assertThat(TestTls.served(response)).isEqualTo(first.certificate());
 
-      MetricsTls renewed = MetricsTls.selfSigned(List.of("localhost"));
+      ServerTls renewed = ServerTls.selfSigned(List.of("localhost"));
       write(certs, renewed, Instant.now());
 
       assertThat(TestTls.served(post(webhook, renewed))).isEqualTo(renewed.certificate());
@@ -74,7 +74,7 @@ class ProfileBindingWebhookServerTest {
     }
   }
 
-  private HttpResponse<String> post(AdmissionWebhookServer webhook, MetricsTls trusted) throws Exception {
+  private HttpResponse<String> post(AdmissionWebhookServer webhook, ServerTls trusted) throws Exception {
     // A new client per call: a new TLS connection, so the handshake shows the certificate served now.
     HttpClient http = HttpClient.newBuilder().sslContext(TestTls.trusting(trusted.certificate())).build();
     String body = ProfileBindingWebhookTest.reviewJson("CREATE", ProfileBindingWebhookTest.pod("{\"name\": \"nginx\", \"image\": \"nginx:1\"}"));
@@ -82,7 +82,7 @@ class ProfileBindingWebhookServerTest {
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static void write(Path certs, MetricsTls tls, Instant modified) throws Exception {
+  static void write(Path certs, ServerTls tls, Instant modified) throws Exception {
     // As cert-manager writes them with encoding: PKCS8: the certificate, and the key as "PRIVATE KEY".
     for (var entry : List.of(java.util.Map.entry("tls.crt", (Object) tls.certificate()),
         java.util.Map.entry("tls.key", (Object) new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(tls.privateKey(), null)))) {

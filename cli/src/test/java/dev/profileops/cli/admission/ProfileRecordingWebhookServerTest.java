@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.cli.TestTls;
-import dev.profileops.cli.metrics.MetricsTls;
+import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -42,7 +42,7 @@ class ProfileRecordingWebhookServerTest {
          "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();
     client.resource(ProfileBindingWebhookTest.binding("web", "SeccompProfile", "web-server", "*", null)).create();
     client.resource(ProfileRecordingWebhookTest.recording("web-recording", "SeccompProfile", "Logs", null, null)).create();
-    MetricsTls tls = MetricsTls.selfSigned(List.of("localhost"));
+    ServerTls tls = ServerTls.selfSigned(List.of("localhost"));
     ProfileBindingWebhookServerTest.write(certs, tls, Instant.now());
 
     try (AdmissionWebhookServer server = AdmissionWebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),

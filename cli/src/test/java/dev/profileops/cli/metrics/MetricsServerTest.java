@@ -3,6 +3,7 @@ package dev.profileops.cli.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profileops.cli.TestTls;
+import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -63,7 +64,7 @@ class MetricsServerTest {
       return new SubjectAccessReviewBuilder(review).withNewStatus().withAllowed(allowed).endStatus().build();
     }).always();
 
-    MetricsTls tls = MetricsTls.selfSigned(List.of("profileops-controller-metrics.profileops.svc", "localhost"));
+    ServerTls tls = ServerTls.selfSigned(List.of("profileops-controller-metrics.profileops.svc", "localhost"));
     metrics = MetricsServer.secure(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), tls,
         new MetricsAccessReview(client, MetricsServer.PATH), () -> SCRAPE);
     http = HttpClient.newBuilder().sslContext(TestTls.trusting(tls.certificate())).build();

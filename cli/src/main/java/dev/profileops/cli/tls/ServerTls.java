@@ -1,4 +1,4 @@
-package dev.profileops.cli.metrics;
+package dev.profileops.cli.tls;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -37,17 +37,19 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The certificate the metrics endpoint presents: PEM files (a cert-manager or service-CA Secret,
- * {@code tls.crt} + {@code tls.key}) or, without them, one made at start and valid for a year, which a
- * scraper accepts with {@code insecureSkipVerify} (the bearer token still guards the data).
+ * The certificate an HTTPS endpoint of ours presents (the metrics endpoint, the pod webhooks): PEM
+ * files (a cert-manager or service-CA Secret, {@code tls.crt} + {@code tls.key}) or, without them, one
+ * made at start and valid for a year, which a metrics scraper accepts with {@code insecureSkipVerify}
+ * (the bearer token still guards the data). Also the PEM reading and key making the webhook's
+ * self-managed certificate shares.
  */
-public final class MetricsTls {
+public final class ServerTls {
   private final SSLContext context;
   private final X509Certificate certificate;
   private final X509ExtendedKeyManager keyManager;
   private final PrivateKey privateKey;
 
-  private MetricsTls(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException {
+  private ServerTls(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try {
       store.load(null, null);
@@ -66,7 +68,7 @@ public final class MetricsTls {
   }
 
   /** A new P-256 key and a self-signed certificate for these DNS names. */
-  public static MetricsTls selfSigned(List<String> dnsNames) throws GeneralSecurityException {
+  public static ServerTls selfSigned(List<String> dnsNames) throws GeneralSecurityException {
     KeyPair pair = newKeyPair();
     Instant now = Instant.now();
     X500Name subject = new X500Name("CN=" + dnsNames.get(0));
@@ -76,14 +78,14 @@ public final class MetricsTls {
       builder.addExtension(Extension.subjectAlternativeName, false,
           new GeneralNames(dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
       X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-      return new MetricsTls(pair.getPrivate(), List.of(new JcaX509CertificateConverter().getCertificate(holder)));
+      return new ServerTls(pair.getPrivate(), List.of(new JcaX509CertificateConverter().getCertificate(holder)));
     } catch (IOException | OperatorCreationException e) {
       throw new GeneralSecurityException("could not make the metrics certificate: " + e.getMessage(), e);
     }
   }
 
   /** The certificate chain and key of PEM files (PKCS#1, SEC1 or PKCS#8 keys). */
-  public static MetricsTls fromPem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+  public static ServerTls fromPem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
     List<X509Certificate> chain;
     try (Reader reader = Files.newBufferedReader(certificateFile)) {
       chain = readCertificates(reader);
@@ -95,7 +97,7 @@ public final class MetricsTls {
     try (Reader reader = Files.newBufferedReader(keyFile)) {
       key = readPrivateKey(reader);
     }
-    return new MetricsTls(key.orElseThrow(() -> new IOException(keyFile + ": no unencrypted PEM private key in it")), chain);
+    return new ServerTls(key.orElseThrow(() -> new IOException(keyFile + ": no unencrypted PEM private key in it")), chain);
   }
 
   /** A new P-256 (secp256r1) key pair, the kind of key every certificate made here has. */
