@@ -3,13 +3,13 @@ package dev.profileops.cli.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.cli.TestCrds;
 import dev.profileops.cli.TestTls;
 import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.InputStream;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +37,7 @@ class ProfileBindingWebhookServerTest {
 
   @Test
   void mutatesAPodOverTlsAndServesARenewedCertificateWithoutRestart() throws Exception {
-    createCrds(client);
+    TestCrds.createIn(client);
     client.resource(Serialization.unmarshal("""
         {"apiVersion": "security-profiles-operator.x-k8s.io/v1", "kind": "SeccompProfile", "metadata": {"name": "web-server"},
          "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();
@@ -61,16 +60,6 @@ class ProfileBindingWebhookServerTest {
       write(certs, renewed, Instant.now());
 
       assertThat(TestTls.served(post(webhook, renewed))).isEqualTo(renewed.certificate());
-    }
-  }
-
-  static void createCrds(KubernetesClient client) throws Exception {
-    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
-      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(crd)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.cli.TestCrds;
 import dev.profileops.cli.TestTls;
 import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
@@ -36,7 +37,7 @@ class ProfileRecordingWebhookServerTest {
 
   @Test
   void servesTheRecordingAndTheBindingWebhookOnOneServer() throws Exception {
-    ProfileBindingWebhookServerTest.createCrds(client);
+    TestCrds.createIn(client);
     client.resource(Serialization.unmarshal("""
         {"apiVersion": "security-profiles-operator.x-k8s.io/v1", "kind": "SeccompProfile", "metadata": {"name": "web-server"},
          "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();

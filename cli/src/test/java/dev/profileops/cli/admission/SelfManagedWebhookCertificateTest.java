@@ -3,6 +3,7 @@ package dev.profileops.cli.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.cli.TestCrds;
 import dev.profileops.cli.TestTls;
 import dev.profileops.cli.admission.SelfManagedWebhookCertificate.Action;
 import dev.profileops.cli.admission.SelfManagedWebhookCertificate.Outcome;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -32,7 +32,6 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,11 +154,7 @@ class SelfManagedWebhookCertificateTest {
 
   @Test
   void theRunningWebhookServesTheRenewedCertificateWithoutRestart() throws Exception {
-    for (Path crd : crds()) {
-      try (InputStream in = Files.newInputStream(crd)) {
-        client.apiextensions().v1().customResourceDefinitions().load(in).create();
-      }
-    }
+    TestCrds.createIn(client);
     client.resource(Serialization.unmarshal("""
         {"apiVersion": "security-profiles-operator.x-k8s.io/v1", "kind": "SeccompProfile", "metadata": {"name": "web-server"},
          "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();
@@ -211,12 +206,6 @@ class SelfManagedWebhookCertificateTest {
   private static List<X509Certificate> certificates(String base64Pem) throws Exception {
     return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(Base64.getDecoder().decode(base64Pem)))
         .stream().map(X509Certificate.class::cast).toList();
-  }
-
-  private static List<Path> crds() throws Exception {
-    try (Stream<Path> files = Files.list(Path.of("../manifests/crds"))) {
-      return files.filter(f -> f.toString().endsWith(".yml")).sorted().toList();
-    }
   }
 
   /** A new client per call (a new handshake), trusting only the CAs of the bundle, as the API server does. */
