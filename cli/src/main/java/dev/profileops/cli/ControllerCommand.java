@@ -112,20 +112,20 @@ final class ControllerCommand implements Callable<Integer> {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ObjectWriter writer = "replace".equals(applyMode) ? ObjectWriter.createOrReplace() : ObjectWriter.serverSideApply();
     KubernetesClient client = new KubernetesClientBuilder().build();
-    MetricsServer server = metricsPort > 0
+    String namespace = podNamespace();
+    MetricsServer metricsServer = metricsPort > 0
         ? metricsOptions.start(metricsPort, client, MetricsOptions.serviceName("profileops-controller-metrics"), metrics::scrape)
         : null;
     SyscallTable syscalls = Syscalls.load(System.err);
     System.err.println(ComponentBanner.of("controller", syscalls));
     JfrProfiling profiling = new JfrProfiling("controller");
-    DaemonConfigWatch config = DaemonConfigWatch.start(client, podNamespace(), List.of(spec -> LogVerbosity.apply(spec.getVerbosity()), spec -> profiling.apply(spec.getEnableProfiling())));
+    DaemonConfigWatch config = DaemonConfigWatch.start(client, namespace, List.of(spec -> LogVerbosity.apply(spec.getVerbosity()), spec -> profiling.apply(spec.getEnableProfiling())));
     SyncerController controller = new SyncerController(client, syscalls, writer, workDir, metrics, leaseNamespace);
     if (publishRecordings) {
       controller.register(new RecordingPublishReconciler(client, new RecordingPublisher(workDir.resolve("recordings"), syscalls)),
           RecordingPublishReconciler.FINALIZER);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    MetricsServer metricsServer = server;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       config.close();
       profiling.close();
@@ -152,7 +152,6 @@ final class ControllerCommand implements Callable<Integer> {
     }
     if (bindingWebhookPort > 0) {
       if (bindingWebhookSecret != null) {
-        String namespace = podNamespace();
         List<String> configurations = recordingWebhook ? List.of(bindingWebhookConfiguration, recordingWebhookConfiguration)
             : List.of(bindingWebhookConfiguration);
         SelfManagedWebhookCertificate certificate = new SelfManagedWebhookCertificate(client, namespace, bindingWebhookSecret,
@@ -176,7 +175,7 @@ final class ControllerCommand implements Callable<Integer> {
     janitor.start(DepartedNodeFinalizers.DEFAULT_INTERVAL);
     Runtime.getRuntime().addShutdownHook(new Thread(janitor::close));
     // The spod's status.state, from the node daemon's DaemonSet; every replica looks, writes only what changed.
-    DaemonConfigStatusReporter spodStatus = new DaemonConfigStatusReporter(client, podNamespace(),
+    DaemonConfigStatusReporter spodStatus = new DaemonConfigStatusReporter(client, namespace,
         DaemonConfigStatusReporter.NODE_DAEMON_SET, Clock.systemUTC());
     spodStatus.start(DaemonConfigStatusReporter.DEFAULT_INTERVAL);
     Runtime.getRuntime().addShutdownHook(new Thread(spodStatus::close));

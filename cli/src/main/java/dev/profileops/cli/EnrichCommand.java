@@ -13,6 +13,7 @@ import dev.profileops.nodedaemon.enricher.resolve.SyscallNames;
 import dev.profileops.nodedaemon.enricher.source.LineSource;
 import dev.profileops.nodedaemon.enricher.source.SourceDetector;
 import dev.profileops.nodedaemon.enricher.source.SourceKind;
+import dev.profileops.syncer.profilesource.Durations;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -108,22 +110,14 @@ final class EnrichCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT30S}). */
+  /** {@code 30s}, {@code 5m}, {@code 1h} (as the sync intervals, {@link Durations}), or ISO-8601 ({@code PT30S}). */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       String text = value.trim().toLowerCase();
       try {
-        if (text.startsWith("pt")) {
-          return Duration.parse(text.toUpperCase());
-        }
-        long amount = Long.parseLong(text.substring(0, text.length() - 1));
-        return switch (text.charAt(text.length() - 1)) {
-          case 's' -> Duration.ofSeconds(amount);
-          case 'm' -> Duration.ofMinutes(amount);
-          case 'h' -> Duration.ofHours(amount);
-          default -> throw new IllegalArgumentException();
-        };
+        // Blank is no duration here (Durations would hand back the fallback).
+        return text.startsWith("pt") ? Duration.parse(text.toUpperCase()) : Objects.requireNonNull(Durations.parse(text, null));
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("not a duration: '" + value + "' (e.g. 30s, 5m, 1h)");
       }

@@ -155,8 +155,9 @@ final class RecordCommand implements Callable<Integer> {
     if (container != null) {
       return container;
     }
-    String name = Path.of(command.get(0)).getFileName().toString().toLowerCase().replaceAll("[^a-z0-9-]", "-");
-    return name.replaceAll("^-+|-+$", "").isEmpty() ? "command" : name.replaceAll("^-+|-+$", "");
+    String name = Path.of(command.get(0)).getFileName().toString().toLowerCase().replaceAll("[^a-z0-9-]", "-")
+        .replaceAll("^-+|-+$", "");
+    return name.isEmpty() ? "command" : name;
   }
 
   private static Optional<Path> findUnshare() {

@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,14 +49,7 @@ class ClusterModeTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
-      // The *.yml CRDs only: manifests/crds also holds the Kustomization that lists them.
-      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(crd)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
+    TestCrds.createIn(client);
     try (Stream<Path> files = Files.walk(Path.of("../repo-template"))) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         Path target = repo.resolve(Path.of("../repo-template").relativize(f).toString());

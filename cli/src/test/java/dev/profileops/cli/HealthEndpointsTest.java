@@ -10,18 +10,15 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +57,7 @@ class HealthEndpointsTest {
 
   @Test
   void theNodeDaemonIsReadyOnceItsProfilesAreInstalled() throws Exception {
-    createCrds();
+    TestCrds.createIn(client);
     client.resource(profile("web-server")).create();
     NodeDaemon daemon = new NodeDaemon(client, "worker-1", kubeletDir);
     try (HealthEndpoints health = HealthEndpoints.start(loopback(), NodeDaemonCommand.readiness(daemon))) {
@@ -72,16 +69,6 @@ class HealthEndpointsTest {
       assertThat(get(health, "/readyz")).isEqualTo("200 ok");
     } finally {
       daemon.close();
-    }
-  }
-
-  private void createCrds() throws IOException {
-    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
-      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(crd)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
     }
   }
 

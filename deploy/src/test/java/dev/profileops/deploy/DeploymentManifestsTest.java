@@ -50,6 +50,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -90,12 +91,17 @@ class DeploymentManifestsTest {
     crds = CrdSchemaValidator.fromDirectory(MANIFESTS.resolve("crds"));
   }
 
+  /** Every overlay of manifests/overlays, for the checks that hold in each. */
+  static Stream<String> overlays() {
+    return Stream.of("default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted");
+  }
+
   static RenderedManifests render(String overlay) throws IOException {
     return new KustomizationRenderer().render(MANIFESTS.resolve("overlays").resolve(overlay));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
+  @MethodSource("overlays")
   void everyObjectIsOfAKnownKindParsesAndHasNoUnknownField(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     Set<String> identities = new TreeSet<>();
@@ -114,7 +120,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
+  @MethodSource("overlays")
   void ourCustomResourcesFitTheGeneratedCrds(String overlay) throws IOException {
     for (Map<String, Object> object : render(overlay).objects()) {
       if (crds.defines((String) object.get("apiVersion"), (String) object.get("kind"))) {
@@ -124,7 +130,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
+  @MethodSource("overlays")
   void rbacGrantsNoWildcard(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     List<PolicyRule> rules = new ArrayList<>();
@@ -141,7 +147,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
+  @MethodSource("overlays")
   void everyReferencedAccountRoleSecretAndConfigMapExists(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     for (Map<String, Object> object : rendered.objects()) {
@@ -195,7 +201,7 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
+  @MethodSource("overlays")
   void servicesAndMonitorsReachNamedPortsOfOurPods(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
     List<PodTemplateSpec> templates = rendered.objects().stream().map(DeploymentManifestsTest::template).flatMap(Optional::stream).toList();
@@ -226,11 +232,11 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
+  @MethodSource("overlays")
   void workloadsRunOurImagesWithProbesOnTheirHealthPort(String overlay) throws IOException {
     RenderedManifests rendered = render(overlay);
-    Deployment controller = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class);
-    DaemonSet daemon = parse(rendered.find("DaemonSet", NAMESPACE, "profileops-node-daemon").orElseThrow(), DaemonSet.class);
+    Deployment controller = controller(rendered);
+    DaemonSet daemon = nodeDaemon(rendered);
     assertThat(rendered.ofKind("Deployment")).hasSize(1);
     assertThat(rendered.ofKind("DaemonSet")).hasSize(1);
     checkContainer(controller.getSpec().getTemplate().getSpec(), "localhost/profileops-controller:0.1.0", "/healthz");
@@ -249,9 +255,9 @@ class DeploymentManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
+  @MethodSource("overlays")
   void nodeDaemonKnowsItsNodeAndHasOnlyThePrivilegesItNeeds(String overlay) throws IOException {
-    DaemonSet daemon = parse(render(overlay).find("DaemonSet", NAMESPACE, "profileops-node-daemon").orElseThrow(), DaemonSet.class);
+    DaemonSet daemon = nodeDaemon(render(overlay));
     PodSpec pod = daemon.getSpec().getTemplate().getSpec();
     Container c = pod.getContainers().get(0);
     boolean bpf = overlay.equals("bpf-recorder");
@@ -297,12 +303,12 @@ class DeploymentManifestsTest {
   @Test
   void restrictedOverlayLeavesUserIdsToThePlatformAndAdmitsOnlyTheNodeDaemon() throws IOException {
     RenderedManifests rendered = render("restricted");
-    Deployment controller = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class);
+    Deployment controller = controller(rendered);
     var security = controller.getSpec().getTemplate().getSpec().getSecurityContext();
     assertThat(security.getRunAsUser()).isNull();
     assertThat(security.getFsGroup()).isNull();
     assertThat(security.getRunAsNonRoot()).isTrue();
-    DaemonSet daemon = parse(rendered.find("DaemonSet", NAMESPACE, "profileops-node-daemon").orElseThrow(), DaemonSet.class);
+    DaemonSet daemon = nodeDaemon(rendered);
     assertThat(daemon.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().getSeLinuxOptions().getType()).isEqualTo("spc_t");
     Map<String, Object> scc = rendered.find("SecurityContextConstraints", null, "profileops-node-daemon").orElseThrow();
     assertThat(scc.get("users")).isEqualTo(List.of("system:serviceaccount:profileops:profileops-node-daemon"));
@@ -326,7 +332,7 @@ class DeploymentManifestsTest {
     Map<?, ?> endpoint = (Map<?, ?>) ((List<?>) ((Map<?, ?>) rendered.ofKind("ServiceMonitor").get(0).get("spec")).get("endpoints")).get(0);
     assertThat(endpoint.get("scheme")).isEqualTo("https");
     assertThat(endpoint.get("bearerTokenFile")).isNotNull();
-    Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
+    Container c = controller(rendered)
         .getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getArgs()).noneMatch(a -> a.startsWith("--insecure-metrics"));
     // The node daemons serve the log enricher's counters the same way.
@@ -335,7 +341,7 @@ class DeploymentManifestsTest {
         && r.getResources().equals(List.of("tokenreviews")) && r.getVerbs().equals(List.of("create")));
     assertThat(nodeDaemon.getRules()).anyMatch(r -> r.getApiGroups().equals(List.of("authorization.k8s.io"))
         && r.getResources().equals(List.of("subjectaccessreviews")) && r.getVerbs().equals(List.of("create")));
-    Container daemon = parse(rendered.find("DaemonSet", NAMESPACE, "profileops-node-daemon").orElseThrow(), DaemonSet.class)
+    Container daemon = nodeDaemon(rendered)
         .getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(daemon.getArgs()).contains("--metrics-port=9443").noneMatch(a -> a.startsWith("--insecure-metrics"));
     assertThat(daemon.getPorts()).anyMatch(p -> "metrics".equals(p.getName()) && p.getContainerPort() == 9443);
@@ -368,7 +374,7 @@ class DeploymentManifestsTest {
 
   /** The real kustomize, where kubectl is installed: our reader must render exactly what it renders. */
   @ParameterizedTest
-  @ValueSource(strings = {"default", "with-webhooks", "with-webhooks-self-managed", "bpf-recorder", "selinux", "apparmor", "restricted"})
+  @MethodSource("overlays")
   void rendersWhatKubectlKustomizeRenders(String overlay) throws Exception {
     Optional<Path> kubectl = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
         .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst();
@@ -414,7 +420,7 @@ class DeploymentManifestsTest {
     var service = recording.getWebhooks().get(0).getClientConfig().getService();
     assertThat(List.of(service.getNamespace(), service.getName(), service.getPort()))
         .isEqualTo(List.of(binding.getNamespace(), binding.getName(), binding.getPort()));
-    Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
+    Container c = controller(rendered)
         .getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getArgs()).doesNotContain("--no-recording-webhook");
     // It reads the recordings of the pod's namespace.
@@ -445,7 +451,7 @@ class DeploymentManifestsTest {
     assertThat(service.getPath()).isEqualTo(path);
     Service target = parse(rendered.find("Service", service.getNamespace(), service.getName()).orElseThrow(), Service.class);
     assertThat(target.getSpec().getPorts()).anyMatch(p -> p.getPort().equals(service.getPort()));
-    Container c = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class)
+    Container c = controller(rendered)
         .getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getArgs()).contains("--binding-webhook-port=9443");
   }
@@ -460,7 +466,7 @@ class DeploymentManifestsTest {
     String inject = configuration.getMetadata().getAnnotations().get("cert-manager.io/inject-ca-from");
     Map<String, Object> certificate = rendered.find("Certificate", inject.split("/")[0], inject.split("/")[1]).orElseThrow();
     assertThat(((List<?>) ((Map<?, ?>) certificate.get("spec")).get("dnsNames")).stream().map(String::valueOf).toList()).contains(service.getName() + "." + service.getNamespace() + ".svc");
-    PodSpec pod = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class).getSpec().getTemplate().getSpec();
+    PodSpec pod = controller(rendered).getSpec().getTemplate().getSpec();
     assertThat(pod.getContainers().get(0).getArgs()).contains("--binding-webhook-port=9443")
         .noneMatch(a -> a.startsWith("--binding-webhook-self-managed-secret"));
     String secret = String.valueOf(((Map<?, ?>) certificate.get("spec")).get("secretName"));
@@ -476,7 +482,7 @@ class DeploymentManifestsTest {
     assertThat(configuration.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(recording.getMetadata().getAnnotations()).isNullOrEmpty();
     var service = configuration.getWebhooks().get(0).getClientConfig().getService();
-    PodSpec pod = parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class).getSpec().getTemplate().getSpec();
+    PodSpec pod = controller(rendered).getSpec().getTemplate().getSpec();
     Container c = pod.getContainers().get(0);
     String secret = argument(c, "--binding-webhook-self-managed-secret");
     // The controller writes the caBundle of both configurations it serves.
@@ -504,6 +510,16 @@ class DeploymentManifestsTest {
           assertThat(r.getResourceNames()).containsExactlyInAnyOrder(configuration.getMetadata().getName(), recording.getMetadata().getName());
           assertThat(r.getVerbs()).contains("get", "patch").doesNotContain("create", "delete", "list", "watch");
         });
+  }
+
+  /** The controller's Deployment, which every overlay has. */
+  private static Deployment controller(RenderedManifests rendered) {
+    return parse(rendered.find("Deployment", NAMESPACE, "profileops-controller").orElseThrow(), Deployment.class);
+  }
+
+  /** The node daemon's DaemonSet, which every overlay has. */
+  private static DaemonSet nodeDaemon(RenderedManifests rendered) {
+    return parse(rendered.find("DaemonSet", NAMESPACE, "profileops-node-daemon").orElseThrow(), DaemonSet.class);
   }
 
   private static MutatingWebhookConfiguration webhookConfiguration(RenderedManifests rendered, String name) {

@@ -1,6 +1,6 @@
 package dev.profileops.cli.admission;
 
-import dev.profileops.cli.metrics.MetricsTls;
+import dev.profileops.cli.tls.ServerTls;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ final class ReloadingPemKeyManager extends X509ExtendedKeyManager {
     this.certificateFile = certificateFile;
     this.keyFile = keyFile;
     this.loadedAt = modified();
-    this.current = MetricsTls.fromPem(certificateFile, keyFile).keyManager();
+    this.current = ServerTls.fromPem(certificateFile, keyFile).keyManager();
   }
 
   static SSLContext context(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
@@ -52,7 +52,7 @@ final class ReloadingPemKeyManager extends X509ExtendedKeyManager {
       if (!now.equals(loadedAt)) {
         synchronized (this) {
           if (!now.equals(loadedAt)) {
-            current = MetricsTls.fromPem(certificateFile, keyFile).keyManager();
+            current = ServerTls.fromPem(certificateFile, keyFile).keyManager();
             loadedAt = now;
             LOG.info("Webhook certificate reloaded from {}", certificateFile);
           }

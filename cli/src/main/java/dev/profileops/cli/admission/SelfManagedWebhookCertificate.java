@@ -1,5 +1,6 @@
 package dev.profileops.cli.admission;
 
+import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
@@ -17,11 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +34,6 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -47,9 +45,6 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -199,7 +194,7 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
       ca = previous.ca;
       caKey = previous.caKey;
     } else {
-      KeyPair pair = keyPair();
+      KeyPair pair = ServerTls.newKeyPair();
       X500Name subject = new X500Name("CN=profileops-binding-webhook-ca");
       JcaX509v3CertificateBuilder builder = builder(subject, subject, pair, now, caValidity);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
@@ -210,7 +205,7 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
         retiredCa = previous.ca;
       }
     }
-    KeyPair pair = keyPair();
+    KeyPair pair = ServerTls.newKeyPair();
     JcaX509v3CertificateBuilder builder = builder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
         new X500Name("CN=" + dnsNames.get(0)), pair, now, servingValidity);
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
@@ -226,12 +221,6 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
       previous.bundle.stream().filter(c -> !c.equals(ca) && now.isBefore(c.getNotAfter().toInstant())).forEach(bundle::add);
     }
     return new Stored(ca, caKey, serving, pair.getPrivate(), bundle);
-  }
-
-  private static KeyPair keyPair() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    return generator.generateKeyPair();
   }
 
   private static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair pair, Instant now, Duration validity) {
@@ -375,31 +364,12 @@ public final class SelfManagedWebhookCertificate implements AutoCloseable {
     }
 
     private static List<X509Certificate> certificates(String base64) throws IOException, GeneralSecurityException {
-      List<X509Certificate> certificates = new ArrayList<>();
-      if (base64 == null) {
-        return certificates;
-      }
-      try (PEMParser parser = new PEMParser(new StringReader(decode(base64)))) {
-        for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-          if (o instanceof X509CertificateHolder holder) {
-            certificates.add(new JcaX509CertificateConverter().getCertificate(holder));
-          }
-        }
-      }
-      return certificates;
+      return base64 == null ? new ArrayList<>() : ServerTls.readCertificates(new StringReader(decode(base64)));
     }
 
     private static PrivateKey key(String base64) throws IOException {
-      try (PEMParser parser = new PEMParser(new StringReader(decode(base64)))) {
-        Object o = parser.readObject();
-        JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
-        if (o instanceof PEMKeyPair pair) {
-          return keys.getPrivateKey(pair.getPrivateKeyInfo());
-        } else if (o instanceof PrivateKeyInfo info) {
-          return keys.getPrivateKey(info);
-        }
-        throw new IOException("no unencrypted PEM private key");
-      }
+      return ServerTls.readPrivateKey(new StringReader(decode(base64)))
+          .orElseThrow(() -> new IOException("no unencrypted PEM private key"));
     }
   }
 }

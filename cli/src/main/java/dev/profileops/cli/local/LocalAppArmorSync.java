@@ -1,6 +1,5 @@
 package dev.profileops.cli.local;
 
-import dev.profileops.api.SpoApi;
 import dev.profileops.api.apparmor.AppArmorProfile;
 import dev.profileops.api.apparmor.AppArmorRules;
 import dev.profileops.nodedaemon.apparmor.AppArmorProfileInstaller;
@@ -48,7 +47,7 @@ public final class LocalAppArmorSync {
         keep.add(o.name());
         continue;
       }
-      if (profile.getSpec() == null || !profile.getSpec().enabled() || isPartial(profile)) {
+      if (profile.getSpec() == null || !profile.getSpec().enabled() || LocalNodeSync.isPartial(profile)) {
         continue;
       }
       wanted.add(o.name());
@@ -87,10 +86,5 @@ public final class LocalAppArmorSync {
       }
     }
     return new KindSyncResult(actions, errors);
-  }
-
-  private static boolean isPartial(AppArmorProfile profile) {
-    Map<String, String> labels = profile.getMetadata().getLabels();
-    return labels != null && "true".equals(labels.get(SpoApi.LABEL_PARTIAL));
   }
 }

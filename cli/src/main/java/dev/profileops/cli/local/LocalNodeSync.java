@@ -10,6 +10,7 @@ import dev.profileops.nodedaemon.seccomp.SeccompProfileFiles;
 import java.io.IOException;
 import dev.profileops.syncer.source.LoadResult;
 import dev.profileops.syncer.source.LoadedObject;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -91,7 +92,8 @@ public final class LocalNodeSync {
     return actions;
   }
 
-  private static boolean isPartial(SeccompProfile profile) {
+  /** A partial recording (label {@code spo.x-k8s.io/partial}): never installed by the local sync. */
+  static boolean isPartial(HasMetadata profile) {
     Map<String, String> labels = profile.getMetadata().getLabels();
     return labels != null && "true".equals(labels.get(SpoApi.LABEL_PARTIAL));
   }

@@ -1,6 +1,5 @@
 package dev.profileops.cli.local;
 
-import dev.profileops.api.SpoApi;
 import dev.profileops.api.selinux.RawCilCheck;
 import dev.profileops.api.selinux.RawSelinuxProfile;
 import dev.profileops.api.selinux.SelinuxProfile;
@@ -74,7 +73,7 @@ public final class LocalSelinuxSync {
         keep.add(o.name());
         continue;
       }
-      if (!enabled(o.resource()) || isPartial(o.resource())) {
+      if (!enabled(o.resource()) || LocalNodeSync.isPartial(o.resource())) {
         continue;
       }
       try {
@@ -158,10 +157,5 @@ public final class LocalSelinuxSync {
     }
     RawSelinuxProfile raw = (RawSelinuxProfile) resource;
     return raw.getSpec() != null && raw.getSpec().enabled();
-  }
-
-  private static boolean isPartial(HasMetadata resource) {
-    Map<String, String> labels = resource.getMetadata().getLabels();
-    return labels != null && "true".equals(labels.get(SpoApi.LABEL_PARTIAL));
   }
 }

@@ -1,5 +1,6 @@
 package dev.profileops.cli.metrics;
 
+import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,9 +40,9 @@ public final class MetricsOptions {
     if (insecure) {
       return MetricsServer.insecure(address, scrape);
     }
-    MetricsTls tls = certFile != null
-        ? MetricsTls.fromPem(certFile, keyFile != null ? keyFile : certFile)
-        : MetricsTls.selfSigned(List.of(serviceName, "localhost"));
+    ServerTls tls = certFile != null
+        ? ServerTls.fromPem(certFile, keyFile != null ? keyFile : certFile)
+        : ServerTls.selfSigned(List.of(serviceName, "localhost"));
     return MetricsServer.secure(address, tls, new MetricsAccessReview(client, MetricsServer.PATH), scrape);
   }
 

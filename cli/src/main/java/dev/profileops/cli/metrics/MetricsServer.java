@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.profileops.cli.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ public final class MetricsServer implements AutoCloseable {
     this.server = server;
   }
 
-  public static MetricsServer secure(InetSocketAddress address, MetricsTls tls, MetricsAccessReview access,
+  public static MetricsServer secure(InetSocketAddress address, ServerTls tls, MetricsAccessReview access,
       Supplier<String> scrape) throws IOException {
     HttpsServer server = HttpsServer.create(address, 0);
     server.setHttpsConfigurator(new HttpsConfigurator(tls.context()));

@@ -3,12 +3,13 @@ package dev.profileops.cli.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profileops.api.seccomp.SeccompProfile;
-import dev.profileops.cli.metrics.MetricsTls;
+import dev.profileops.cli.TestCrds;
+import dev.profileops.cli.TestTls;
+import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.InputStream;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,14 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,12 +37,12 @@ class ProfileBindingWebhookServerTest {
 
   @Test
   void mutatesAPodOverTlsAndServesARenewedCertificateWithoutRestart() throws Exception {
-    createCrds(client);
+    TestCrds.createIn(client);
     client.resource(Serialization.unmarshal("""
         {"apiVersion": "security-profiles-operator.x-k8s.io/v1", "kind": "SeccompProfile", "metadata": {"name": "web-server"},
          "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();
     client.resource(ProfileBindingWebhookTest.binding("web", "SeccompProfile", "web-server", "*", null)).create();
-    MetricsTls first = MetricsTls.selfSigned(List.of("localhost"));
+    ServerTls first = ServerTls.selfSigned(List.of("localhost"));
     write(certs, first, Instant.now().minusSeconds(60));
 
     try (AdmissionWebhookServer webhook = AdmissionWebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -59,39 +54,24 @@ class ProfileBindingWebhookServerTest {
       assertThat(review.getResponse().getAllowed()).isTrue();
       assertThat(ProfileBindingWebhookTest.applyPatch(review, ProfileBindingWebhookTest.pod("{\"name\": \"nginx\", \"image\": \"nginx:1\"}"))
           .at("/spec/containers/0/securityContext/seccompProfile/localhostProfile").asText()).isEqualTo("operator/web-server.json");
-      assertThat(served(response)).isEqualTo(first.certificate());
+      assertThat(TestTls.served(response)).isEqualTo(first.certificate());
 
-      MetricsTls renewed = MetricsTls.selfSigned(List.of("localhost"));
+      ServerTls renewed = ServerTls.selfSigned(List.of("localhost"));
       write(certs, renewed, Instant.now());
 
-      assertThat(served(post(webhook, renewed))).isEqualTo(renewed.certificate());
+      assertThat(TestTls.served(post(webhook, renewed))).isEqualTo(renewed.certificate());
     }
   }
 
-  static void createCrds(KubernetesClient client) throws Exception {
-    try (Stream<Path> crds = Files.list(Path.of("../manifests/crds"))) {
-      for (Path crd : crds.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(crd)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
-  }
-
-  private HttpResponse<String> post(AdmissionWebhookServer webhook, MetricsTls trusted) throws Exception {
+  private HttpResponse<String> post(AdmissionWebhookServer webhook, ServerTls trusted) throws Exception {
     // A new client per call: a new TLS connection, so the handshake shows the certificate served now.
-    HttpClient http = HttpClient.newBuilder().sslContext(trusting(trusted.certificate())).build();
+    HttpClient http = HttpClient.newBuilder().sslContext(TestTls.trusting(trusted.certificate())).build();
     String body = ProfileBindingWebhookTest.reviewJson("CREATE", ProfileBindingWebhookTest.pod("{\"name\": \"nginx\", \"image\": \"nginx:1\"}"));
     return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + webhook.port() + ProfileBindingWebhook.PATH))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static X509Certificate served(HttpResponse<?> response) throws Exception {
-    SSLSession session = response.sslSession().orElseThrow();
-    return (X509Certificate) session.getPeerCertificates()[0];
-  }
-
-  static void write(Path certs, MetricsTls tls, Instant modified) throws Exception {
+  static void write(Path certs, ServerTls tls, Instant modified) throws Exception {
     // As cert-manager writes them with encoding: PKCS8: the certificate, and the key as "PRIVATE KEY".
     for (var entry : List.of(java.util.Map.entry("tls.crt", (Object) tls.certificate()),
         java.util.Map.entry("tls.key", (Object) new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(tls.privateKey(), null)))) {
@@ -101,16 +81,5 @@ class ProfileBindingWebhookServerTest {
       }
       Files.setLastModifiedTime(file, FileTime.from(modified));
     }
-  }
-
-  static SSLContext trusting(X509Certificate certificate) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("webhook", certificate);
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
   }
 }

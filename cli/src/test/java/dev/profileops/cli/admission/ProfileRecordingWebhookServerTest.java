@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.profileops.api.seccomp.SeccompProfile;
-import dev.profileops.cli.metrics.MetricsTls;
+import dev.profileops.cli.TestCrds;
+import dev.profileops.cli.TestTls;
+import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -35,18 +37,18 @@ class ProfileRecordingWebhookServerTest {
 
   @Test
   void servesTheRecordingAndTheBindingWebhookOnOneServer() throws Exception {
-    ProfileBindingWebhookServerTest.createCrds(client);
+    TestCrds.createIn(client);
     client.resource(Serialization.unmarshal("""
         {"apiVersion": "security-profiles-operator.x-k8s.io/v1", "kind": "SeccompProfile", "metadata": {"name": "web-server"},
          "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();
     client.resource(ProfileBindingWebhookTest.binding("web", "SeccompProfile", "web-server", "*", null)).create();
     client.resource(ProfileRecordingWebhookTest.recording("web-recording", "SeccompProfile", "Logs", null, null)).create();
-    MetricsTls tls = MetricsTls.selfSigned(List.of("localhost"));
+    ServerTls tls = ServerTls.selfSigned(List.of("localhost"));
     ProfileBindingWebhookServerTest.write(certs, tls, Instant.now());
 
     try (AdmissionWebhookServer server = AdmissionWebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         certs.resolve("tls.crt"), certs.resolve("tls.key"), List.of(ProfileBindingWebhook.of(client), ProfileRecordingWebhook.of(client)))) {
-      HttpClient http = HttpClient.newBuilder().sslContext(ProfileBindingWebhookServerTest.trusting(tls.certificate())).build();
+      HttpClient http = HttpClient.newBuilder().sslContext(TestTls.trusting(tls.certificate())).build();
       HttpResponse<String> recording = post(http, server, ProfileRecordingWebhook.PATH);
       HttpResponse<String> binding = post(http, server, ProfileBindingWebhook.PATH);
       HttpResponse<String> under = post(http, server, ProfileRecordingWebhook.PATH + "/more");

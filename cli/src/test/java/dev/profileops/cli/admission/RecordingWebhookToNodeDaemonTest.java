@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.profileops.cli.TestCrds;
 import dev.profileops.nodedaemon.NodeDaemon;
 import dev.profileops.nodedaemon.recording.LogRecordingReconciler;
 import dev.profileops.nodedaemon.recording.LoggedAvcs;
@@ -42,7 +43,7 @@ class RecordingWebhookToNodeDaemonTest {
 
   @Test
   void aPodAdmittedThroughTheWebhookRunsUnderTheNodesTraceProfileAndIsRecorded() throws Exception {
-    ProfileBindingWebhookServerTest.createCrds(client);
+    TestCrds.createIn(client);
     client.resource(new NamespaceBuilder().withNewMetadata().withName("shop").addToLabels(RecordingNamespaces.LABEL, "").endMetadata().build())
         .create();
     client.resource(ProfileRecordingWebhookTest.recording("web", "SeccompProfile", "Logs", null, null)).create();

@@ -3,6 +3,8 @@ package dev.profileops.cli.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profileops.api.seccomp.SeccompProfile;
+import dev.profileops.cli.TestCrds;
+import dev.profileops.cli.TestTls;
 import dev.profileops.cli.admission.SelfManagedWebhookCertificate.Action;
 import dev.profileops.cli.admission.SelfManagedWebhookCertificate.Outcome;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -13,7 +15,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -32,9 +32,6 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,11 +154,7 @@ class SelfManagedWebhookCertificateTest {
 
   @Test
   void theRunningWebhookServesTheRenewedCertificateWithoutRestart() throws Exception {
-    for (Path crd : crds()) {
-      try (InputStream in = Files.newInputStream(crd)) {
-        client.apiextensions().v1().customResourceDefinitions().load(in).create();
-      }
-    }
+    TestCrds.createIn(client);
     client.resource(Serialization.unmarshal("""
         {"apiVersion": "security-profiles-operator.x-k8s.io/v1", "kind": "SeccompProfile", "metadata": {"name": "web-server"},
          "spec": {"defaultAction": "SCMP_ACT_LOG"}}""", SeccompProfile.class)).create();
@@ -175,9 +168,9 @@ class SelfManagedWebhookCertificateTest {
       Outcome renewed = certificates(replicaA, Clock.systemUTC()).ensure();
       HttpResponse<String> after = post(webhook, caBundle());
 
-      assertThat(served(before)).isEqualTo(old.serving());
+      assertThat(TestTls.served(before)).isEqualTo(old.serving());
       assertThat(renewed.action()).isEqualTo(Action.RENEWED);
-      assertThat(served(after)).isEqualTo(renewed.serving());
+      assertThat(TestTls.served(after)).isEqualTo(renewed.serving());
       AdmissionReview review = Serialization.unmarshal(after.body(), AdmissionReview.class);
       assertThat(review.getResponse().getPatch()).isNotNull();
     }
@@ -215,30 +208,11 @@ class SelfManagedWebhookCertificateTest {
         .stream().map(X509Certificate.class::cast).toList();
   }
 
-  private static List<Path> crds() throws Exception {
-    try (Stream<Path> files = Files.list(Path.of("../manifests/crds"))) {
-      return files.filter(f -> f.toString().endsWith(".yml")).sorted().toList();
-    }
-  }
-
   /** A new client per call (a new handshake), trusting only the CAs of the bundle, as the API server does. */
   private static HttpResponse<String> post(AdmissionWebhookServer webhook, List<X509Certificate> bundle) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    for (int i = 0; i < bundle.size(); i++) {
-      trust.setCertificateEntry("ca" + i, bundle.get(i));
-    }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
     String body = ProfileBindingWebhookTest.reviewJson("CREATE", ProfileBindingWebhookTest.pod("{\"name\": \"nginx\", \"image\": \"nginx:1\"}"));
-    return HttpClient.newBuilder().sslContext(context).build().send(HttpRequest.newBuilder(
+    return HttpClient.newBuilder().sslContext(TestTls.trusting(bundle)).build().send(HttpRequest.newBuilder(
             URI.create("https://localhost:" + webhook.port() + ProfileBindingWebhook.PATH))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static X509Certificate served(HttpResponse<?> response) throws Exception {
-    return (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
   }
 }

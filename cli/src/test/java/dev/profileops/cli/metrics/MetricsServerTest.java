@@ -2,6 +2,8 @@ package dev.profileops.cli.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.profileops.cli.TestTls;
+import dev.profileops.cli.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -16,12 +18,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,10 +64,10 @@ class MetricsServerTest {
       return new SubjectAccessReviewBuilder(review).withNewStatus().withAllowed(allowed).endStatus().build();
     }).always();
 
-    MetricsTls tls = MetricsTls.selfSigned(List.of("profileops-controller-metrics.profileops.svc", "localhost"));
+    ServerTls tls = ServerTls.selfSigned(List.of("profileops-controller-metrics.profileops.svc", "localhost"));
     metrics = MetricsServer.secure(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), tls,
         new MetricsAccessReview(client, MetricsServer.PATH), () -> SCRAPE);
-    http = HttpClient.newBuilder().sslContext(trusting(tls)).build();
+    http = HttpClient.newBuilder().sslContext(TestTls.trusting(tls.certificate())).build();
   }
 
   @AfterEach
@@ -134,17 +133,5 @@ class MetricsServerTest {
       request.header("Authorization", "Bearer " + token);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Trusts exactly the endpoint's certificate, with the host name checked against its names. */
-  private static SSLContext trusting(MetricsTls tls) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("metrics", tls.certificate());
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
   }
 }

@@ -1,4 +1,4 @@
-package dev.profileops.cli.metrics;
+package dev.profileops.cli.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,12 +14,12 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class MetricsTlsTest {
+class ServerTlsTest {
   @TempDir Path dir;
 
   @Test
   void aSelfSignedCertificateNamesTheServiceAndLastsAYear() throws Exception {
-    MetricsTls tls = MetricsTls.selfSigned(List.of("profileops-controller-metrics.profileops.svc", "localhost"));
+    ServerTls tls = ServerTls.selfSigned(List.of("profileops-controller-metrics.profileops.svc", "localhost"));
 
     assertThat(tls.certificate().getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
         .containsExactly("profileops-controller-metrics.profileops.svc", "localhost");
@@ -32,7 +32,7 @@ class MetricsTlsTest {
     // A pair as cert-manager writes it (tls.crt, tls.key): here an RSA key in PKCS#1 PEM.
     var generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
-    MetricsTls made = MetricsTls.selfSigned(List.of("localhost"));
+    ServerTls made = ServerTls.selfSigned(List.of("localhost"));
     Path crt = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
     write(crt, made.certificate());
@@ -41,7 +41,7 @@ class MetricsTlsTest {
 
     // The key does not match the certificate, which the JDK only finds out at the handshake; what this
     // checks is that both PEM files are read.
-    MetricsTls loaded = MetricsTls.fromPem(crt, key);
+    ServerTls loaded = ServerTls.fromPem(crt, key);
 
     assertThat(loaded.certificate()).isEqualTo(made.certificate());
     assertThat(loaded.context().getProtocol()).isEqualTo("TLS");
@@ -51,7 +51,7 @@ class MetricsTlsTest {
   void namesTheFileThatHoldsNoCertificate() throws IOException {
     Path empty = Files.writeString(dir.resolve("tls.crt"), "not a certificate\n");
 
-    assertThatThrownBy(() -> MetricsTls.fromPem(empty, empty)).hasMessageContaining(empty + ": no PEM certificate");
+    assertThatThrownBy(() -> ServerTls.fromPem(empty, empty)).hasMessageContaining(empty + ": no PEM certificate");
   }
 
   private static void write(Path file, Object pem) throws IOException {

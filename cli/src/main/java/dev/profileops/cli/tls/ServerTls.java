@@ -1,4 +1,4 @@
-package dev.profileops.cli.metrics;
+package dev.profileops.cli.tls;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -36,17 +37,19 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The certificate the metrics endpoint presents: PEM files (a cert-manager or service-CA Secret,
- * {@code tls.crt} + {@code tls.key}) or, without them, one made at start and valid for a year, which a
- * scraper accepts with {@code insecureSkipVerify} (the bearer token still guards the data).
+ * The certificate an HTTPS endpoint of ours presents (the metrics endpoint, the pod webhooks): PEM
+ * files (a cert-manager or service-CA Secret, {@code tls.crt} + {@code tls.key}) or, without them, one
+ * made at start and valid for a year, which a metrics scraper accepts with {@code insecureSkipVerify}
+ * (the bearer token still guards the data). Also the PEM reading and key making the webhook's
+ * self-managed certificate shares.
  */
-public final class MetricsTls {
+public final class ServerTls {
   private final SSLContext context;
   private final X509Certificate certificate;
   private final X509ExtendedKeyManager keyManager;
   private final PrivateKey privateKey;
 
-  private MetricsTls(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException {
+  private ServerTls(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try {
       store.load(null, null);
@@ -65,10 +68,8 @@ public final class MetricsTls {
   }
 
   /** A new P-256 key and a self-signed certificate for these DNS names. */
-  public static MetricsTls selfSigned(List<String> dnsNames) throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair pair = generator.generateKeyPair();
+  public static ServerTls selfSigned(List<String> dnsNames) throws GeneralSecurityException {
+    KeyPair pair = newKeyPair();
     Instant now = Instant.now();
     X500Name subject = new X500Name("CN=" + dnsNames.get(0));
     try {
@@ -77,40 +78,62 @@ public final class MetricsTls {
       builder.addExtension(Extension.subjectAlternativeName, false,
           new GeneralNames(dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
       X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-      return new MetricsTls(pair.getPrivate(), List.of(new JcaX509CertificateConverter().getCertificate(holder)));
+      return new ServerTls(pair.getPrivate(), List.of(new JcaX509CertificateConverter().getCertificate(holder)));
     } catch (IOException | OperatorCreationException e) {
       throw new GeneralSecurityException("could not make the metrics certificate: " + e.getMessage(), e);
     }
   }
 
   /** The certificate chain and key of PEM files (PKCS#1, SEC1 or PKCS#8 keys). */
-  public static MetricsTls fromPem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
-    List<X509Certificate> chain = new ArrayList<>();
-    JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-    try (Reader reader = Files.newBufferedReader(certificateFile); PEMParser parser = new PEMParser(reader)) {
-      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-        if (o instanceof X509CertificateHolder holder) {
-          chain.add(converter.getCertificate(holder));
-        }
-      }
+  public static ServerTls fromPem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+    List<X509Certificate> chain;
+    try (Reader reader = Files.newBufferedReader(certificateFile)) {
+      chain = readCertificates(reader);
     }
     if (chain.isEmpty()) {
       throw new IOException(certificateFile + ": no PEM certificate in it");
     }
-    PrivateKey key;
-    try (Reader reader = Files.newBufferedReader(keyFile); PEMParser parser = new PEMParser(reader)) {
+    Optional<PrivateKey> key;
+    try (Reader reader = Files.newBufferedReader(keyFile)) {
+      key = readPrivateKey(reader);
+    }
+    return new ServerTls(key.orElseThrow(() -> new IOException(keyFile + ": no unencrypted PEM private key in it")), chain);
+  }
+
+  /** A new P-256 (secp256r1) key pair, the kind of key every certificate made here has. */
+  public static KeyPair newKeyPair() throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    return generator.generateKeyPair();
+  }
+
+  /** The certificates of PEM text, in their order; other PEM objects are skipped. */
+  public static List<X509Certificate> readCertificates(Reader pem) throws IOException, GeneralSecurityException {
+    List<X509Certificate> certificates = new ArrayList<>();
+    JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+    try (PEMParser parser = new PEMParser(pem)) {
+      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+        if (o instanceof X509CertificateHolder holder) {
+          certificates.add(converter.getCertificate(holder));
+        }
+      }
+    }
+    return certificates;
+  }
+
+  /** The private key of PEM text (PKCS#1, SEC1 or PKCS#8, unencrypted); empty when its first object is none. */
+  public static Optional<PrivateKey> readPrivateKey(Reader pem) throws IOException {
+    try (PEMParser parser = new PEMParser(pem)) {
       Object o = parser.readObject();
       JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
       if (o instanceof PEMKeyPair pair) {
         // Only the private part: a SEC1 EC key may come without its public key.
-        key = keys.getPrivateKey(pair.getPrivateKeyInfo());
+        return Optional.of(keys.getPrivateKey(pair.getPrivateKeyInfo()));
       } else if (o instanceof PrivateKeyInfo info) {
-        key = keys.getPrivateKey(info);
-      } else {
-        throw new IOException(keyFile + ": no unencrypted PEM private key in it");
+        return Optional.of(keys.getPrivateKey(info));
       }
+      return Optional.empty();
     }
-    return new MetricsTls(key, chain);
   }
 
   public SSLContext context() {
