@@ -1,5 +1,8 @@
 package dev.profileops.api;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Map;
+
 /** Names shared with the Kubernetes Security Profiles Operator, so SPO manifests move over unchanged. */
 public final class SpoApi {
   public static final String GROUP = "security-profiles-operator.x-k8s.io";
@@ -21,4 +24,13 @@ public final class SpoApi {
   public static final String ANNOTATION_REVISION = PROFILEOPS_DOMAIN + "/revision";
 
   private SpoApi() {}
+
+  /**
+   * Whether the object is labelled {@value #LABEL_PARTIAL}{@code : "true"} (any case): one replica's
+   * recording, never installed on a node or locally until it is merged into a full profile.
+   */
+  public static boolean isPartial(HasMetadata object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    return labels != null && "true".equalsIgnoreCase(labels.get(LABEL_PARTIAL));
+  }
 }

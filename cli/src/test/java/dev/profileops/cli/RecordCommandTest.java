@@ -9,7 +9,6 @@ import dev.profileops.host.seccomp.SyscallTables;
 import dev.profileops.testsupport.GitDaemonServer;
 import dev.profileops.testsupport.GitWorkTree;
 import dev.profileops.testsupport.Prerequisites;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

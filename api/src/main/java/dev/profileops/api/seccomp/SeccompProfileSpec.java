@@ -5,7 +5,6 @@ import dev.profileops.api.common.ProfileSpec;
 import io.fabric8.generator.annotation.Required;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** What a SeccompProfile says; the same fields as the OCI seccomp JSON plus inheritance. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -1,5 +1,6 @@
 package dev.profileops.cli.local;
 
+import dev.profileops.api.SpoApi;
 import dev.profileops.api.apparmor.AppArmorProfile;
 import dev.profileops.api.apparmor.AppArmorRules;
 import dev.profileops.nodedaemon.apparmor.AppArmorProfileInstaller;
@@ -47,7 +48,7 @@ public final class LocalAppArmorSync {
         keep.add(o.name());
         continue;
       }
-      if (profile.getSpec() == null || !profile.getSpec().enabled() || LocalNodeSync.isPartial(profile)) {
+      if (profile.getSpec() == null || !profile.getSpec().enabled() || SpoApi.isPartial(profile)) {
         continue;
       }
       wanted.add(o.name());

@@ -4,13 +4,12 @@ import dev.profileops.api.SpoApi;
 import dev.profileops.api.seccomp.BaseProfileResolver;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SeccompProfileSpec;
-import dev.profileops.nodedaemon.seccomp.OciSeccompJson;
 import dev.profileops.nodedaemon.seccomp.InstallResult;
+import dev.profileops.nodedaemon.seccomp.OciSeccompJson;
 import dev.profileops.nodedaemon.seccomp.SeccompProfileFiles;
-import java.io.IOException;
 import dev.profileops.syncer.source.LoadResult;
 import dev.profileops.syncer.source.LoadedObject;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,7 +58,7 @@ public final class LocalNodeSync {
         keep.add(o.name());
         continue;
       }
-      if (!profile.getSpec().enabled() || isPartial(profile)) {
+      if (!profile.getSpec().enabled() || SpoApi.isPartial(profile)) {
         continue;
       }
       BaseProfileResolver.Result resolved = resolver.resolve(o.name(), profile.getSpec());
@@ -93,8 +92,4 @@ public final class LocalNodeSync {
   }
 
   /** A partial recording (label {@code spo.x-k8s.io/partial}): never installed by the local sync. */
-  static boolean isPartial(HasMetadata profile) {
-    Map<String, String> labels = profile.getMetadata().getLabels();
-    return labels != null && "true".equals(labels.get(SpoApi.LABEL_PARTIAL));
-  }
 }

@@ -1,5 +1,6 @@
 package dev.profileops.cli.local;
 
+import dev.profileops.api.SpoApi;
 import dev.profileops.api.selinux.RawCilCheck;
 import dev.profileops.api.selinux.RawSelinuxProfile;
 import dev.profileops.api.selinux.SelinuxProfile;
@@ -73,7 +74,7 @@ public final class LocalSelinuxSync {
         keep.add(o.name());
         continue;
       }
-      if (!enabled(o.resource()) || LocalNodeSync.isPartial(o.resource())) {
+      if (!enabled(o.resource()) || SpoApi.isPartial(o.resource())) {
         continue;
       }
       try {

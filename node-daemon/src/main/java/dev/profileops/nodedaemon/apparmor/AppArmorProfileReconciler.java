@@ -1,11 +1,11 @@
 package dev.profileops.nodedaemon.apparmor;
 
+import dev.profileops.api.SpoApi;
 import dev.profileops.api.apparmor.AppArmorProfile;
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.common.ProfileStatus;
 import dev.profileops.nodedaemon.FeatureGates;
-import dev.profileops.nodedaemon.PartialProfiles;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
 import dev.profileops.nodedaemon.status.ReadyCondition;
 import dev.profileops.nodedaemon.status.StatusControl;
@@ -78,7 +78,7 @@ public final class AppArmorProfileReconciler implements Reconciler<AppArmorProfi
       if (profile.getSpec() == null) {
         return new Outcome(ProfileState.Error, "the profile has no spec");
       }
-      if (!profile.getSpec().enabled() || PartialProfiles.isPartial(profile)) {
+      if (!profile.getSpec().enabled() || SpoApi.isPartial(profile)) {
         installer.remove(name);
         return profile.getSpec().enabled()
             ? new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it")

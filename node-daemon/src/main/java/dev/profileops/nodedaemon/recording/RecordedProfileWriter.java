@@ -11,7 +11,6 @@ import dev.profileops.api.selinux.SelinuxProfile;
 import dev.profileops.api.selinux.SelinuxProfileSpec;
 import dev.profileops.nodedaemon.status.ShortNames;
 import dev.profileops.recorder.RecordingMetadata;
-import dev.profileops.recorder.seccomp.RecordedSeccompProfile;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;

@@ -1,5 +1,6 @@
 package dev.profileops.nodedaemon.seccomp;
 
+import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.daemon.SecurityProfilesOperatorDaemon;
@@ -7,7 +8,6 @@ import dev.profileops.api.seccomp.BaseProfileResolver;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.api.seccomp.SeccompProfileStatus;
-import dev.profileops.nodedaemon.PartialProfiles;
 import dev.profileops.nodedaemon.config.SeccompPolicy;
 import dev.profileops.nodedaemon.inuse.InUseProtection;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
@@ -226,7 +226,7 @@ public final class SeccompProfileReconciler implements Reconciler<SeccompProfile
         removeIfOurs(name);
         return new Outcome(ProfileState.Disabled, null);
       }
-      if (PartialProfiles.isPartial(profile)) {
+      if (SpoApi.isPartial(profile)) {
         removeIfOurs(name);
         return new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it");
       }

@@ -1,12 +1,12 @@
 package dev.profileops.nodedaemon.selinux;
 
+import dev.profileops.api.SpoApi;
 import dev.profileops.api.common.Condition;
 import dev.profileops.api.common.ProfileSpec;
 import dev.profileops.api.common.ProfileState;
 import dev.profileops.api.selinux.SelinuxPolicyRules;
 import dev.profileops.api.selinux.SelinuxProfileStatus;
 import dev.profileops.nodedaemon.FeatureGates;
-import dev.profileops.nodedaemon.PartialProfiles;
 import dev.profileops.nodedaemon.status.NodeStatusWriter;
 import dev.profileops.nodedaemon.status.ReadyCondition;
 import dev.profileops.nodedaemon.status.StatusControl;
@@ -97,7 +97,7 @@ public abstract class SelinuxPolicyReconciler<R extends CustomResource<S, Selinu
         installer.remove(List.of(name));
         return new Outcome(ProfileState.Disabled, null);
       }
-      if (PartialProfiles.isPartial(profile)) {
+      if (SpoApi.isPartial(profile)) {
         installer.remove(List.of(name));
         return new Outcome(ProfileState.Partial, "partial recording: merge it into a full profile to install it");
       }

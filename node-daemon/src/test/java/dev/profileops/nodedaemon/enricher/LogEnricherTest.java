@@ -10,7 +10,6 @@ import dev.profileops.host.seccomp.SyscallTables;
 import dev.profileops.nodedaemon.enricher.output.Deduplicator;
 import dev.profileops.nodedaemon.enricher.output.JsonLinesWriter;
 import dev.profileops.nodedaemon.enricher.resolve.NodePodDirectory;
-import dev.profileops.nodedaemon.enricher.resolve.PodContainer;
 import dev.profileops.nodedaemon.enricher.resolve.ProcFsProcessTable;
 import dev.profileops.nodedaemon.enricher.resolve.ProcessResolver;
 import dev.profileops.nodedaemon.enricher.resolve.SyscallNames;

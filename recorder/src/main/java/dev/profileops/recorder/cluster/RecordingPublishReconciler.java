@@ -116,7 +116,7 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
   private <P extends CustomResource<? extends ProfileSpec, ?>> void proposeEachReplica(RecordedKind<P> kind,
       ProfileRecording recording, PublishTarget target, Context<ProfileRecording> context) throws ForgeException {
     Map<String, List<P>> byContainer = recordedProfiles(kind, recording, context).stream()
-        .filter(p -> !isPartial(p))
+        .filter(p -> !SpoApi.isPartial(p))
         .collect(Collectors.groupingBy(RecordingPublishReconciler::container, TreeMap::new, Collectors.toList()));
     for (var container : byContainer.entrySet()) {
       if (container.getValue().stream().allMatch(RecordingPublishReconciler::isPublished)) {
@@ -157,7 +157,7 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
   private <P extends CustomResource<? extends ProfileSpec, ?>> void mergePartials(RecordedKind<P> kind,
       ProfileRecording recording, Optional<PublishTarget> target, Context<ProfileRecording> context) throws ForgeException {
     Map<String, List<P>> partials = recordedProfiles(kind, recording, context).stream()
-        .filter(RecordingPublishReconciler::isPartial)
+        .filter(SpoApi::isPartial)
         .collect(Collectors.groupingBy(RecordingPublishReconciler::container, TreeMap::new, Collectors.toList()));
     for (var container : partials.entrySet()) {
       List<ReplicaProfile<P>> replicas = container.getValue().stream()
@@ -265,10 +265,6 @@ public final class RecordingPublishReconciler implements Reconciler<ProfileRecor
   private static String annotation(HasMetadata profile, String key) {
     Map<String, String> annotations = profile.getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(key);
-  }
-
-  private static boolean isPartial(HasMetadata profile) {
-    return "true".equals(Objects.requireNonNullElse(profile.getMetadata().getLabels(), Map.<String, String>of()).get(SpoApi.LABEL_PARTIAL));
   }
 
   private static boolean isPublished(HasMetadata profile) {
