@@ -49,7 +49,7 @@ import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
-/** What {@link SyncBenchmark} and {@link WebhookLatencyBenchmark} share: the mock cluster, profiles, waiting, statistics. */
+/** What the benchmarks share: the mock cluster, profiles, waiting, statistics, the machine's CPU use and description. */
 final class BenchSupport {
   /** Held so the setting sticks (JUL keeps loggers weakly): the mock logs every request at INFO. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -500,6 +500,11 @@ final class BenchSupport {
   }
 
   static String machine() {
+    return hardwareAndJava() + ", maxHeap=" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB";
+  }
+
+  /** "nproc=2, MemTotal=7936 MiB, cpu=..., java 17.0.9+9": the start of each benchmark's machine line. */
+  static String hardwareAndJava() {
     String memTotal = "?";
     String cpu = "?";
     try {
@@ -511,8 +516,7 @@ final class BenchSupport {
       // not Linux: leave the question marks
     }
     return "nproc=" + Runtime.getRuntime().availableProcessors() + ", MemTotal=" + memTotal + ", cpu=" + cpu
-        + ", java " + System.getProperty("java.runtime.version") + ", maxHeap="
-        + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB";
+        + ", java " + System.getProperty("java.runtime.version");
   }
 
   static void deleteTree(Path root) {
