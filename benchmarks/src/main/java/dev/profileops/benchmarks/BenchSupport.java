@@ -592,6 +592,27 @@ final class BenchSupport {
     return group.isEmpty() ? thread : group;
   }
 
+  /** The value after option {@code args[i - 1]}; the parsers' usage error when there is none. */
+  static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  /** {@code value} as a number above zero; the parsers' usage error otherwise. */
+  static int positive(String value, String option) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n <= 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " wants a positive number, got " + value);
+    }
+  }
+
   /** "a=1 b=2" for a log line. */
   static String pairs(Map<String, ?> values) {
     return values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));

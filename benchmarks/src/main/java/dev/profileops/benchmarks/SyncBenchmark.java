@@ -1,5 +1,8 @@
 package dev.profileops.benchmarks;
 
+import static dev.profileops.benchmarks.BenchSupport.positive;
+import static dev.profileops.benchmarks.BenchSupport.value;
+
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SyscallRule;
 import dev.profileops.api.source.ProfileSource;
@@ -418,25 +421,6 @@ public final class SyncBenchmark {
         throw new IllegalArgumentException("--changes must not exceed the profiles that are no base");
       }
       return o;
-    }
-
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static int positive(String value, String option) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n <= 0) {
-          throw new NumberFormatException();
-        }
-        return n;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " wants a positive number, got " + value);
-      }
     }
   }
 }

@@ -1,5 +1,8 @@
 package dev.profileops.benchmarks;
 
+import static dev.profileops.benchmarks.BenchSupport.positive;
+import static dev.profileops.benchmarks.BenchSupport.value;
+
 import dev.profileops.api.seccomp.BaseProfileResolver;
 import dev.profileops.api.seccomp.SeccompAction;
 import dev.profileops.api.seccomp.SeccompArch;
@@ -435,25 +438,6 @@ public final class WebhookLatencyBenchmark {
         throw new IllegalArgumentException("--warmup must not be negative");
       }
       return o;
-    }
-
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static int positive(String value, String option) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n <= 0) {
-          throw new NumberFormatException();
-        }
-        return n;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " wants a positive number, got " + value);
-      }
     }
   }
 }
