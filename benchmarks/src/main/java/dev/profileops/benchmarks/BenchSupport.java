@@ -30,6 +30,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -530,6 +533,27 @@ final class BenchSupport {
     } catch (IOException e) {
       System.err.println("could not delete " + root + ": " + e);
     }
+  }
+
+  /** A JFR recording with the {@code profile} settings, started; null when {@code dir} is (no --jfr). */
+  static Recording startJfr(Path dir) throws IOException, ParseException {
+    if (dir == null) {
+      return null;
+    }
+    Recording recording = new Recording(Configuration.getConfiguration("profile"));
+    recording.start();
+    return recording;
+  }
+
+  /** Stops the recording of {@link #startJfr} and writes it to {@code dir/<phase>.jfr}; nothing when it is null. */
+  static void dumpJfr(Recording recording, Path dir, String phase) throws IOException {
+    if (recording == null) {
+      return;
+    }
+    recording.stop();
+    Files.createDirectories(dir);
+    recording.dump(dir.resolve(phase + ".jfr"));
+    recording.close();
   }
 
   /**

@@ -32,7 +32,6 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
@@ -136,7 +135,7 @@ public final class SyncBenchmark {
       controller.start();
       try (RevisionWatch watch = new RevisionWatch(client, NAMESPACE, SOURCE)) {
         // Full sync.
-        Recording jfr = startJfr(o);
+        Recording jfr = BenchSupport.startJfr(o.jfrDir);
         String quiet = quietMachine(o);
         int requestsBefore = cluster.requests();
         BenchSupport.CpuMeter cpu = new BenchSupport.CpuMeter(git.basePath());
@@ -150,7 +149,7 @@ public final class SyncBenchmark {
             .mapToLong(BenchSupport.RequestLog.Entry::millis).sum();
         String fullBreakdown = breakdown(requests.since(t0), t0, fullAppliedAt,
             BenchSupport.syncCount(metrics) == 1 ? syncTotalMs(metrics) : Double.NaN);
-        dumpJfr(jfr, o, "full");
+        BenchSupport.dumpJfr(jfr, o.jfrDir, "full");
         checkFull(client, watch.last(), o.profiles);
         System.out.printf(Locale.ROOT, "full: %d ms (%d API requests, %d profiles in the mock; %s%s)%n  %s%n",
             ms(fullNanos), fullRequests, o.profiles, fullCpu, quiet, fullBreakdown);
@@ -164,7 +163,7 @@ public final class SyncBenchmark {
             BenchSupport.syncCount(metrics) - syncsAtFull);
 
         // One-file changes.
-        jfr = startJfr(o);
+        jfr = BenchSupport.startJfr(o.jfrDir);
         List<Long> oneFile = new ArrayList<>();
         List<Integer> picks = new ArrayList<>();
         for (int i = o.bases; i < profiles.size(); i++) {
@@ -208,7 +207,7 @@ public final class SyncBenchmark {
           System.out.printf(Locale.ROOT, "  %s; git replayed alone: ls-remote %d ms, fetch+checkout %d ms%n", breakdown,
               ms(g1 - g0), ms(g2 - g1));
         }
-        dumpJfr(jfr, o, "one-file");
+        BenchSupport.dumpJfr(jfr, o.jfrDir, "one-file");
 
         double medianMs = BenchSupport.median(oneFile) / 1e6;
         double ratio = (fullNanos / 1e6) / medianMs;
@@ -332,25 +331,6 @@ public final class SyncBenchmark {
     }
     int n = Integer.parseInt(p.name().substring(p.name().lastIndexOf('-') + 1));
     return String.format(Locale.ROOT, "profiles/team-%02d/%s.yaml", n % 50, p.name());
-  }
-
-  private static Recording startJfr(Options o) throws Exception {
-    if (o.jfrDir == null) {
-      return null;
-    }
-    Recording recording = new Recording(Configuration.getConfiguration("profile"));
-    recording.start();
-    return recording;
-  }
-
-  private static void dumpJfr(Recording recording, Options o, String phase) throws Exception {
-    if (recording == null) {
-      return;
-    }
-    recording.stop();
-    Files.createDirectories(o.jfrDir);
-    recording.dump(o.jfrDir.resolve(phase + ".jfr"));
-    recording.close();
   }
 
   private static long ms(long nanos) {

@@ -47,7 +47,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
@@ -177,10 +176,7 @@ public final class WebhookLatencyBenchmark {
           for (int i = 0; i < o.warmup + o.pushes; i++) {
             if (i == o.warmup) {
               cpu.start();
-              if (o.jfrDir != null) {
-                jfr = new Recording(Configuration.getConfiguration("profile"));
-                jfr.start();
-              }
+              jfr = BenchSupport.startJfr(o.jfrDir);
             }
             String name = changeable.get(i % changeable.size());
             Profile changed = profiles.get(name).withErrnoRet(200 + i);
@@ -234,12 +230,7 @@ public final class WebhookLatencyBenchmark {
               + " git daemon %.2f s, other processes %.2f s (the benchmark's own git push included); from the first"
               + " counted push to the last, idle waits included: %s", measured.size(), timedMs / 1000.0, timedUse[0],
               timedUse[1], timedUse[2], cpu.since());
-          if (jfr != null) {
-            jfr.stop();
-            Files.createDirectories(o.jfrDir);
-            jfr.dump(o.jfrDir.resolve("pushes.jfr"));
-            jfr.close();
-          }
+          BenchSupport.dumpJfr(jfr, o.jfrDir, "pushes");
           String last = before;
           watch.await(last, o.timeout, s -> false);
           for (Profile p : profiles.values()) {
