@@ -55,16 +55,6 @@ public final class SemodulePolicyStore implements PolicyStore {
   }
 
   @Override
-  public boolean available() {
-    return true;
-  }
-
-  @Override
-  public String unavailableReason() {
-    return "";
-  }
-
-  @Override
   public Set<String> installed() throws IOException {
     return list(true);
   }
