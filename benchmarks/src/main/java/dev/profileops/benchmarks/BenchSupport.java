@@ -40,8 +40,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -614,6 +617,39 @@ final class BenchSupport {
   private static String threadGroup(String thread) {
     String group = thread.replaceAll("[-#_ ]?\\d+$", "").replaceAll("-\\d+-", "-N-");
     return group.isEmpty() ? thread : group;
+  }
+
+  /**
+   * The options a benchmark's main() runs with. A usage error (IllegalArgumentException from {@code parse}) prints
+   * "error: ..." and the usage to stderr and exits with 2; with --help the usage goes to stdout and this is empty.
+   */
+  static <O> Optional<O> parseOptions(String[] args, Function<String[], O> parse, Predicate<O> help, String usage) {
+    O options;
+    try {
+      options = parse.apply(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(usage);
+      System.exit(2);
+      return Optional.empty();
+    }
+    if (help.test(options)) {
+      System.out.println(usage);
+      return Optional.empty();
+    }
+    return Optional.of(options);
+  }
+
+  /** Runs a benchmark and exits with its status, 1 when it throws: JOSDK and Vert.x leave non-daemon threads behind. */
+  static void runAndExit(Callable<Integer> run) {
+    int status;
+    try {
+      status = run.call();
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
   }
 
   /** The value after option {@code args[i - 1]}; the parsers' usage error when there is none. */

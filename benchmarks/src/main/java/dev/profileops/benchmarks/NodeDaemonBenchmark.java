@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -103,20 +104,11 @@ public final class NodeDaemonBenchmark {
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     BenchSupport.quietLogs();
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println(usage());
-      System.exit(2);
+    Optional<Options> options = BenchSupport.parseOptions(args, Options::parse, o -> o.help, usage());
+    if (options.isEmpty()) {
       return;
     }
-    if (options.help) {
-      System.out.println(usage());
-      return;
-    }
-    int failures = new NodeDaemonBenchmark(options).run();
+    int failures = new NodeDaemonBenchmark(options.get()).run();
     System.exit(failures == 0 ? 0 : 1);
   }
 

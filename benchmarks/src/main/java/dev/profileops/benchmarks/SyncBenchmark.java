@@ -29,6 +29,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -69,29 +70,12 @@ public final class SyncBenchmark {
   static final String NAMESPACE = "bench";
   static final String SOURCE = "profiles";
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     BenchSupport.quietLogs();
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println(Options.USAGE);
-      System.exit(2);
-      return;
+    Optional<Options> options = BenchSupport.parseOptions(args, Options::parse, o -> o.help, Options.USAGE);
+    if (options.isPresent()) {
+      BenchSupport.runAndExit(() -> run(options.get()));
     }
-    if (options.help) {
-      System.out.println(Options.USAGE);
-      return;
-    }
-    int status;
-    try {
-      status = run(options);
-    } catch (Exception | Error e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.exit(status); // JOSDK and Vert.x leave non-daemon threads behind
   }
 
   static int run(Options o) throws Exception {
