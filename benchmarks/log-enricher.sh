@@ -14,15 +14,9 @@
 #   MVN_ARGS=-o benchmarks/log-enricher.sh
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-classpath_file=benchmarks/target/classpath.txt
-if [[ -z "${SKIP_BUILD:-}" || ! -s "$classpath_file" ]]; then
-  # shellcheck disable=SC2086 # MVN_ARGS is a list of words
-  mvn -B -q ${MVN_ARGS:-} -DskipTests -pl benchmarks -am package \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime -DexcludeArtifactIds=profileops-cli
-fi
+# shellcheck source=benchmarks/lib.sh
+. "$(dirname "$0")/lib.sh"
+build_benchmarks
 
 ausearch=$(command -v ausearch || true)
 if [[ -z "$ausearch" ]]; then
@@ -38,10 +32,6 @@ if [[ -z "$ausearch" ]]; then
   ausearch="$wrapper"
 fi
 
-java_bin=java
-if [[ -n "${JAVA_HOME:-}" ]]; then
-  java_bin="$JAVA_HOME/bin/java"
-fi
 exec taskset -c 0 "$java_bin" -XX:+UseSerialGC -Xms512m -Xmx512m \
-  -cp "benchmarks/target/classes:$(cat "$classpath_file")" \
+  -cp "$(benchmark_classpath)" \
   dev.profileops.benchmarks.LogEnricherBenchmark --ausearch "$ausearch" "$@"

@@ -11,21 +11,9 @@
 #   MVN_ARGS=-o benchmarks/recording-publish.sh           # build offline
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-classpath_file=benchmarks/target/classpath.txt
-if [[ -z "${SKIP_BUILD:-}" || ! -s "$classpath_file" ]]; then
-  # One reactor build: the project's modules come from their target/ directories, not from ~/.m2.
-  # shellcheck disable=SC2086 # MVN_ARGS is a list of words
-  mvn -B -q ${MVN_ARGS:-} -DskipTests -pl benchmarks -am package \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime -DexcludeArtifactIds=profileops-cli
-fi
-
-java_bin=java
-if [[ -n "${JAVA_HOME:-}" ]]; then
-  java_bin="$JAVA_HOME/bin/java"
-fi
+# shellcheck source=benchmarks/lib.sh
+. "$(dirname "$0")/lib.sh"
+build_benchmarks
 exec "$java_bin" -Xms256m -Xmx256m \
-  -cp "benchmarks/target/classes:$(cat "$classpath_file")" \
+  -cp "$(benchmark_classpath)" \
   dev.profileops.benchmarks.RecordingPublishBenchmark "$@"

@@ -11,19 +11,8 @@
 #   MVN_ARGS=-o benchmarks/selinux-batch.sh              # build offline
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-classpath_file=benchmarks/target/classpath.txt
-if [[ -z "${SKIP_BUILD:-}" || ! -s "$classpath_file" ]]; then
-  # shellcheck disable=SC2086 # MVN_ARGS is a list of words
-  mvn -B -q ${MVN_ARGS:-} -DskipTests -pl benchmarks -am package \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime -DexcludeArtifactIds=profileops-cli
-fi
-
-java_bin=java
-if [[ -n "${JAVA_HOME:-}" ]]; then
-  java_bin="$JAVA_HOME/bin/java"
-fi
-exec "$java_bin" -cp "benchmarks/target/classes:$(cat "$classpath_file")" \
+# shellcheck source=benchmarks/lib.sh
+. "$(dirname "$0")/lib.sh"
+build_benchmarks
+exec "$java_bin" -cp "$(benchmark_classpath)" \
   dev.profileops.benchmarks.SelinuxBatchBenchmark "$@"

@@ -10,26 +10,14 @@
 #   MVN_ARGS=-o benchmarks/syscall-recorder.sh        # build offline
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+# shellcheck source=benchmarks/lib.sh
+. "$(dirname "$0")/lib.sh"
 for tool in bpftrace strace; do
   if ! command -v "$tool" >/dev/null; then
     echo "installing $tool" >&2
     apt-get install -y -q "$tool" >&2
   fi
 done
-classpath_file=benchmarks/target/classpath.txt
-# shellcheck disable=SC2086 # MVN_ARGS is a list of words
-if [[ -z "${SKIP_BUILD:-}" || ! -s "$classpath_file" ]]; then
-  # package, not install: the reactor's own jars go on the class path, ~/.m2 stays as it is.
-  mvn -B -q ${MVN_ARGS:-} -DskipTests package dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime -DexcludeArtifactIds=profileops-cli \
-    -pl benchmarks -am
-fi
-
-java_bin=java
-if [[ -n "${JAVA_HOME:-}" ]]; then
-  java_bin="$JAVA_HOME/bin/java"
-fi
-exec "$java_bin" -cp "benchmarks/target/classes:$(cat "$classpath_file")" \
+build_benchmarks
+exec "$java_bin" -cp "$(benchmark_classpath)" \
   dev.profileops.benchmarks.SyscallRecorderBenchmark "$@"

@@ -11,23 +11,11 @@
 #   MVN_ARGS=-o benchmarks/webhook-latency.sh     # build offline
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-classpath_file=benchmarks/target/classpath.txt
-if [[ -z "${SKIP_BUILD:-}" || ! -s "$classpath_file" ]]; then
-  # One reactor build: the project's modules come from their target/ directories, not from ~/.m2.
-  # The CLI is only a build-order dependency of the benchmarks (its shaded jar would shadow everything): off the path.
-  # shellcheck disable=SC2086 # MVN_ARGS is a list of words
-  mvn -B -q ${MVN_ARGS:-} -DskipTests -pl benchmarks -am package \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime -DexcludeArtifactIds=profileops-cli
-fi
+# shellcheck source=benchmarks/lib.sh
+. "$(dirname "$0")/lib.sh"
+build_benchmarks
 
-java_bin=java
-if [[ -n "${JAVA_HOME:-}" ]]; then
-  java_bin="$JAVA_HOME/bin/java"
-fi
 # maxReqTime: the JDK HttpServer limit the webhook receiver asks for (it warns without it).
 exec "$java_bin" -Xms512m -Xmx512m -Dsun.net.httpserver.maxReqTime=10 \
-  -cp "benchmarks/target/classes:$(cat "$classpath_file")" \
+  -cp "$(benchmark_classpath)" \
   dev.profileops.benchmarks.WebhookLatencyBenchmark --crds manifests/crds "$@"

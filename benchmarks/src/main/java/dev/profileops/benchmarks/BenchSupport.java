@@ -30,6 +30,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,17 +40,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
-/** What {@link SyncBenchmark} and {@link WebhookLatencyBenchmark} share: the mock cluster, profiles, waiting, statistics. */
+/** What the benchmarks share: the mock cluster, profiles, waiting, statistics, the machine's CPU use and description. */
 final class BenchSupport {
   /** Held so the setting sticks (JUL keeps loggers weakly): the mock logs every request at INFO. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -500,6 +506,11 @@ final class BenchSupport {
   }
 
   static String machine() {
+    return hardwareAndJava() + ", maxHeap=" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB";
+  }
+
+  /** "nproc=2, MemTotal=7936 MiB, cpu=..., java 17.0.9+9": the start of each benchmark's machine line. */
+  static String hardwareAndJava() {
     String memTotal = "?";
     String cpu = "?";
     try {
@@ -511,8 +522,7 @@ final class BenchSupport {
       // not Linux: leave the question marks
     }
     return "nproc=" + Runtime.getRuntime().availableProcessors() + ", MemTotal=" + memTotal + ", cpu=" + cpu
-        + ", java " + System.getProperty("java.runtime.version") + ", maxHeap="
-        + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB";
+        + ", java " + System.getProperty("java.runtime.version");
   }
 
   static void deleteTree(Path root) {
@@ -526,6 +536,27 @@ final class BenchSupport {
     } catch (IOException e) {
       System.err.println("could not delete " + root + ": " + e);
     }
+  }
+
+  /** A JFR recording with the {@code profile} settings, started; null when {@code dir} is (no --jfr). */
+  static Recording startJfr(Path dir) throws IOException, ParseException {
+    if (dir == null) {
+      return null;
+    }
+    Recording recording = new Recording(Configuration.getConfiguration("profile"));
+    recording.start();
+    return recording;
+  }
+
+  /** Stops the recording of {@link #startJfr} and writes it to {@code dir/<phase>.jfr}; nothing when it is null. */
+  static void dumpJfr(Recording recording, Path dir, String phase) throws IOException {
+    if (recording == null) {
+      return;
+    }
+    recording.stop();
+    Files.createDirectories(dir);
+    recording.dump(dir.resolve(phase + ".jfr"));
+    recording.close();
   }
 
   /**
@@ -586,6 +617,60 @@ final class BenchSupport {
   private static String threadGroup(String thread) {
     String group = thread.replaceAll("[-#_ ]?\\d+$", "").replaceAll("-\\d+-", "-N-");
     return group.isEmpty() ? thread : group;
+  }
+
+  /**
+   * The options a benchmark's main() runs with. A usage error (IllegalArgumentException from {@code parse}) prints
+   * "error: ..." and the usage to stderr and exits with 2; with --help the usage goes to stdout and this is empty.
+   */
+  static <O> Optional<O> parseOptions(String[] args, Function<String[], O> parse, Predicate<O> help, String usage) {
+    O options;
+    try {
+      options = parse.apply(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(usage);
+      System.exit(2);
+      return Optional.empty();
+    }
+    if (help.test(options)) {
+      System.out.println(usage);
+      return Optional.empty();
+    }
+    return Optional.of(options);
+  }
+
+  /** Runs a benchmark and exits with its status, 1 when it throws: JOSDK and Vert.x leave non-daemon threads behind. */
+  static void runAndExit(Callable<Integer> run) {
+    int status;
+    try {
+      status = run.call();
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
+  }
+
+  /** The value after option {@code args[i - 1]}; the parsers' usage error when there is none. */
+  static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  /** {@code value} as a number above zero; the parsers' usage error otherwise. */
+  static int positive(String value, String option) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n <= 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " wants a positive number, got " + value);
+    }
   }
 
   /** "a=1 b=2" for a log line. */

@@ -14,7 +14,6 @@ import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,9 +176,5 @@ public final class LogEnricherBenchmark {
       return "unknown";
     }
     return "unknown";
-  }
-
-  static String jvm() {
-    return ManagementFactory.getRuntimeMXBean().getVmVersion();
   }
 }

@@ -1,5 +1,8 @@
 package dev.profileops.benchmarks;
 
+import static dev.profileops.benchmarks.BenchSupport.positive;
+import static dev.profileops.benchmarks.BenchSupport.value;
+
 import dev.profileops.api.nodestatus.SecurityProfileNodeStatus;
 import dev.profileops.api.seccomp.SeccompAction;
 import dev.profileops.api.seccomp.SeccompArch;
@@ -18,7 +21,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -35,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -92,9 +95,6 @@ public final class NodeDaemonBenchmark {
   // Real x86_64 syscalls, the pool the generated profiles draw from.
   private static final List<String> SYSCALLS = BenchSupport.SYSCALLS;
 
-  /** Held so the setting sticks (JUL keeps loggers weakly): the mock logs every request at INFO. */
-  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
   private final Options options;
 
   private NodeDaemonBenchmark(Options options) {
@@ -103,21 +103,12 @@ public final class NodeDaemonBenchmark {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println(usage());
-      System.exit(2);
+    BenchSupport.quietLogs();
+    Optional<Options> options = BenchSupport.parseOptions(args, Options::parse, o -> o.help, usage());
+    if (options.isEmpty()) {
       return;
     }
-    if (options.help) {
-      System.out.println(usage());
-      return;
-    }
-    int failures = new NodeDaemonBenchmark(options).run();
+    int failures = new NodeDaemonBenchmark(options.get()).run();
     System.exit(failures == 0 ? 0 : 1);
   }
 
@@ -270,7 +261,7 @@ public final class NodeDaemonBenchmark {
 
   /** One daemon JVM against a fresh mock server. */
   private Result runOnce(FlagSet set, Path work, List<String> extraJvmArgs, boolean sampleRss) throws Exception {
-    boolean quiet = awaitQuietMachine(options.waitIdleSeconds);
+    boolean quiet = BenchSupport.awaitQuietMachine(options.waitIdleSeconds);
     Path runDir = Files.createTempDirectory(work, "run-");
     Path kubeletDir = Files.createDirectories(runDir.resolve("kubelet"));
     try (Fixture fixture = Fixture.start(options, runDir)) {
@@ -294,9 +285,9 @@ public final class NodeDaemonBenchmark {
       builder.environment().putAll(set.env);
 
       int requestsBefore = fixture.server.getRequestCount();
-      double load1 = loadAverage();
-      double machineBusyBefore = machineBusySeconds();
-      long mockCpuBefore = processCpuNanos();
+      double load1 = BenchSupport.loadAverage();
+      double machineBusyBefore = BenchSupport.machineBusySeconds();
+      long mockCpuBefore = BenchSupport.processCpuNanos();
       long started = System.nanoTime();
       Process daemon = builder.start();
       OutputWatcher stderr = new OutputWatcher(daemon.getErrorStream(), started);
@@ -319,9 +310,9 @@ public final class NodeDaemonBenchmark {
         result.requests = fixture.server.getRequestCount() - requestsBefore;
         result.daemonCpuS = cpuSeconds(daemon.pid());
         result.cpuByThread = cpuByThreadGroup(daemon.pid());
-        result.mockCpuS = (processCpuNanos() - mockCpuBefore) / 1e9;
+        result.mockCpuS = (BenchSupport.processCpuNanos() - mockCpuBefore) / 1e9;
         // CPU the rest of the machine used meanwhile: on a shared machine this is the noise.
-        result.othersCpuS = Math.max(0, machineBusySeconds() - machineBusyBefore - result.daemonCpuS - result.mockCpuS);
+        result.othersCpuS = Math.max(0, BenchSupport.machineBusySeconds() - machineBusyBefore - result.daemonCpuS - result.mockCpuS);
         result.load1 = load1;
         result.quiet = quiet;
         // Statuses follow the files; measured from the same start, after the CPU figures to ready.
@@ -450,65 +441,8 @@ public final class NodeDaemonBenchmark {
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
   }
 
-  /**
-   * Waits up to {@code maxSeconds} for a second in which the other processes on the machine used less
-   * than a third of a core; false if none came (or when not asked to wait).
-   */
-  static boolean awaitQuietMachine(int maxSeconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
-    while (System.nanoTime() < deadline) {
-      double busy = machineBusySeconds();
-      long own = processCpuNanos();
-      Thread.sleep(1_000);
-      double others = machineBusySeconds() - busy - (processCpuNanos() - own) / 1e9;
-      if (others < 0.33) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** CPU seconds all processes have used since boot, from /proc/stat (ticks of 1/100 s). */
-  static double machineBusySeconds() {
-    try {
-      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      long busy = 0;
-      for (int i = 1; i < f.length && i <= 8; i++) {
-        if (i != 4 && i != 5) { // not idle, not iowait
-          busy += Long.parseLong(f[i]);
-        }
-      }
-      return busy / 100.0;
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    }
-  }
-
-  static double loadAverage() {
-    try {
-      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    }
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
   static String machine() {
-    String memTotal = "?";
-    String cpu = "?";
-    try {
-      memTotal = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
-          .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 + " MiB").findFirst().orElse("?");
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
-    } catch (IOException e) {
-      // not Linux: leave the question marks
-    }
-    return "nproc=" + Runtime.getRuntime().availableProcessors() + ", MemTotal=" + memTotal + ", cpu=" + cpu
-        + ", java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name") + ")"
+    return BenchSupport.hardwareAndJava() + " (" + System.getProperty("java.vm.name") + ")"
         + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version");
   }
 
@@ -883,25 +817,6 @@ public final class NodeDaemonBenchmark {
         }
       }
       return o;
-    }
-
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static int positive(String value, String option) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n <= 0) {
-          throw new NumberFormatException();
-        }
-        return n;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " wants a positive number, got " + value);
-      }
     }
   }
 }

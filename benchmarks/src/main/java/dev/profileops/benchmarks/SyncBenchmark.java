@@ -1,5 +1,8 @@
 package dev.profileops.benchmarks;
 
+import static dev.profileops.benchmarks.BenchSupport.positive;
+import static dev.profileops.benchmarks.BenchSupport.value;
+
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SyscallRule;
 import dev.profileops.api.source.ProfileSource;
@@ -26,10 +29,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
@@ -67,29 +70,12 @@ public final class SyncBenchmark {
   static final String NAMESPACE = "bench";
   static final String SOURCE = "profiles";
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     BenchSupport.quietLogs();
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println(Options.USAGE);
-      System.exit(2);
-      return;
+    Optional<Options> options = BenchSupport.parseOptions(args, Options::parse, o -> o.help, Options.USAGE);
+    if (options.isPresent()) {
+      BenchSupport.runAndExit(() -> run(options.get()));
     }
-    if (options.help) {
-      System.out.println(Options.USAGE);
-      return;
-    }
-    int status;
-    try {
-      status = run(options);
-    } catch (Exception | Error e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.exit(status); // JOSDK and Vert.x leave non-daemon threads behind
   }
 
   static int run(Options o) throws Exception {
@@ -133,7 +119,7 @@ public final class SyncBenchmark {
       controller.start();
       try (RevisionWatch watch = new RevisionWatch(client, NAMESPACE, SOURCE)) {
         // Full sync.
-        Recording jfr = startJfr(o);
+        Recording jfr = BenchSupport.startJfr(o.jfrDir);
         String quiet = quietMachine(o);
         int requestsBefore = cluster.requests();
         BenchSupport.CpuMeter cpu = new BenchSupport.CpuMeter(git.basePath());
@@ -147,7 +133,7 @@ public final class SyncBenchmark {
             .mapToLong(BenchSupport.RequestLog.Entry::millis).sum();
         String fullBreakdown = breakdown(requests.since(t0), t0, fullAppliedAt,
             BenchSupport.syncCount(metrics) == 1 ? syncTotalMs(metrics) : Double.NaN);
-        dumpJfr(jfr, o, "full");
+        BenchSupport.dumpJfr(jfr, o.jfrDir, "full");
         checkFull(client, watch.last(), o.profiles);
         System.out.printf(Locale.ROOT, "full: %d ms (%d API requests, %d profiles in the mock; %s%s)%n  %s%n",
             ms(fullNanos), fullRequests, o.profiles, fullCpu, quiet, fullBreakdown);
@@ -161,7 +147,7 @@ public final class SyncBenchmark {
             BenchSupport.syncCount(metrics) - syncsAtFull);
 
         // One-file changes.
-        jfr = startJfr(o);
+        jfr = BenchSupport.startJfr(o.jfrDir);
         List<Long> oneFile = new ArrayList<>();
         List<Integer> picks = new ArrayList<>();
         for (int i = o.bases; i < profiles.size(); i++) {
@@ -205,7 +191,7 @@ public final class SyncBenchmark {
           System.out.printf(Locale.ROOT, "  %s; git replayed alone: ls-remote %d ms, fetch+checkout %d ms%n", breakdown,
               ms(g1 - g0), ms(g2 - g1));
         }
-        dumpJfr(jfr, o, "one-file");
+        BenchSupport.dumpJfr(jfr, o.jfrDir, "one-file");
 
         double medianMs = BenchSupport.median(oneFile) / 1e6;
         double ratio = (fullNanos / 1e6) / medianMs;
@@ -331,25 +317,6 @@ public final class SyncBenchmark {
     return String.format(Locale.ROOT, "profiles/team-%02d/%s.yaml", n % 50, p.name());
   }
 
-  private static Recording startJfr(Options o) throws Exception {
-    if (o.jfrDir == null) {
-      return null;
-    }
-    Recording recording = new Recording(Configuration.getConfiguration("profile"));
-    recording.start();
-    return recording;
-  }
-
-  private static void dumpJfr(Recording recording, Options o, String phase) throws Exception {
-    if (recording == null) {
-      return;
-    }
-    recording.stop();
-    Files.createDirectories(o.jfrDir);
-    recording.dump(o.jfrDir.resolve(phase + ".jfr"));
-    recording.close();
-  }
-
   private static long ms(long nanos) {
     return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
@@ -418,25 +385,6 @@ public final class SyncBenchmark {
         throw new IllegalArgumentException("--changes must not exceed the profiles that are no base");
       }
       return o;
-    }
-
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static int positive(String value, String option) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n <= 0) {
-          throw new NumberFormatException();
-        }
-        return n;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " wants a positive number, got " + value);
-      }
     }
   }
 }

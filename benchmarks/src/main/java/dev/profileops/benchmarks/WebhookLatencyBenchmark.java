@@ -1,5 +1,8 @@
 package dev.profileops.benchmarks;
 
+import static dev.profileops.benchmarks.BenchSupport.positive;
+import static dev.profileops.benchmarks.BenchSupport.value;
+
 import dev.profileops.api.seccomp.BaseProfileResolver;
 import dev.profileops.api.seccomp.SeccompAction;
 import dev.profileops.api.seccomp.SeccompArch;
@@ -41,10 +44,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
@@ -73,29 +76,12 @@ public final class WebhookLatencyBenchmark {
   static final String NAMESPACE = "bench";
   static final String SOURCE = "profiles";
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     BenchSupport.quietLogs();
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println(Options.USAGE);
-      System.exit(2);
-      return;
+    Optional<Options> options = BenchSupport.parseOptions(args, Options::parse, o -> o.help, Options.USAGE);
+    if (options.isPresent()) {
+      BenchSupport.runAndExit(() -> run(options.get()));
     }
-    if (options.help) {
-      System.out.println(Options.USAGE);
-      return;
-    }
-    int status;
-    try {
-      status = run(options);
-    } catch (Exception | Error e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.exit(status); // JOSDK and Vert.x leave non-daemon threads behind
   }
 
   /** What one push measured, in nanoseconds from just before {@code git push}. */
@@ -174,10 +160,7 @@ public final class WebhookLatencyBenchmark {
           for (int i = 0; i < o.warmup + o.pushes; i++) {
             if (i == o.warmup) {
               cpu.start();
-              if (o.jfrDir != null) {
-                jfr = new Recording(Configuration.getConfiguration("profile"));
-                jfr.start();
-              }
+              jfr = BenchSupport.startJfr(o.jfrDir);
             }
             String name = changeable.get(i % changeable.size());
             Profile changed = profiles.get(name).withErrnoRet(200 + i);
@@ -231,12 +214,7 @@ public final class WebhookLatencyBenchmark {
               + " git daemon %.2f s, other processes %.2f s (the benchmark's own git push included); from the first"
               + " counted push to the last, idle waits included: %s", measured.size(), timedMs / 1000.0, timedUse[0],
               timedUse[1], timedUse[2], cpu.since());
-          if (jfr != null) {
-            jfr.stop();
-            Files.createDirectories(o.jfrDir);
-            jfr.dump(o.jfrDir.resolve("pushes.jfr"));
-            jfr.close();
-          }
+          BenchSupport.dumpJfr(jfr, o.jfrDir, "pushes");
           String last = before;
           watch.await(last, o.timeout, s -> false);
           for (Profile p : profiles.values()) {
@@ -435,25 +413,6 @@ public final class WebhookLatencyBenchmark {
         throw new IllegalArgumentException("--warmup must not be negative");
       }
       return o;
-    }
-
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static int positive(String value, String option) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n <= 0) {
-          throw new NumberFormatException();
-        }
-        return n;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " wants a positive number, got " + value);
-      }
     }
   }
 }

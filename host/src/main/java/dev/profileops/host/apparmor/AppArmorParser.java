@@ -19,9 +19,14 @@ public interface AppArmorParser {
   }
 
   /** False when profiles cannot even be compiled here; {@link #unavailableReason()} says why. */
-  boolean available();
+  default boolean available() {
+    return true;
+  }
 
-  String unavailableReason();
+  /** Why the parser is not available; empty when it is. */
+  default String unavailableReason() {
+    return "";
+  }
 
   /** Compiles the profile without touching the kernel or the cache ({@code -Q -K}). */
   Outcome compile(Path profile) throws IOException;

@@ -9,9 +9,7 @@ public final class AppArmorParsers {
 
   /** @param includeDir where {@code #include <...>} resolves, usually {@code /etc/apparmor.d} */
   public static AppArmorParser system(Path includeDir) {
-    return ToolRun.find("apparmor_parser")
-        .<AppArmorParser>map(p -> new ApparmorParserCommand(p, includeDir, ApparmorParserCommand.SECURITYFS))
-        .orElseGet(() -> new UnsupportedAppArmorParser("apparmor_parser is not installed (Debian: apt-get install apparmor)"));
+    return onPath(includeDir, ApparmorParserCommand.SECURITYFS);
   }
 
   /**
@@ -20,12 +18,14 @@ public final class AppArmorParsers {
    * {@code <root>/sys/kernel/security}, so profiles are only loaded when the root is the real one.
    */
   public static AppArmorParser forNodeRoot(Path nodeRoot) {
-    Path root = nodeRoot.toAbsolutePath().normalize();
-    if (root.equals(Path.of("/"))) {
-      return system(Path.of("/etc/apparmor.d"));
-    }
+    // For "/" this is system(/etc/apparmor.d): <root>/sys/kernel/security is SECURITYFS.
+    return onPath(Path.of("/etc/apparmor.d"), nodeRoot.toAbsolutePath().normalize().resolve("sys/kernel/security"));
+  }
+
+  /** The apparmor_parser found on PATH (or in /usr/sbin, /sbin), or the unsupported one when there is none. */
+  private static AppArmorParser onPath(Path includeDir, Path securityfs) {
     return ToolRun.find("apparmor_parser")
-        .<AppArmorParser>map(p -> new ApparmorParserCommand(p, Path.of("/etc/apparmor.d"), root.resolve("sys/kernel/security")))
+        .<AppArmorParser>map(p -> new ApparmorParserCommand(p, includeDir, securityfs))
         .orElseGet(() -> new UnsupportedAppArmorParser("apparmor_parser is not installed (Debian: apt-get install apparmor)"));
   }
 }

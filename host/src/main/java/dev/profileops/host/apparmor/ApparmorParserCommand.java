@@ -31,16 +31,6 @@ public final class ApparmorParserCommand implements AppArmorParser {
   }
 
   @Override
-  public boolean available() {
-    return true;
-  }
-
-  @Override
-  public String unavailableReason() {
-    return "";
-  }
-
-  @Override
   public Outcome compile(Path profile) throws IOException {
     return run("-Q", "-K", profile.toString());
   }

@@ -24,16 +24,6 @@ public final class FakeAppArmorParser implements AppArmorParser {
   }
 
   @Override
-  public boolean available() {
-    return true;
-  }
-
-  @Override
-  public String unavailableReason() {
-    return "";
-  }
-
-  @Override
   public Outcome compile(Path profile) throws IOException {
     return PROFILE.matcher(Files.readString(profile)).find() ? Outcome.success() : Outcome.failure("no profile in " + profile);
   }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -27,7 +28,8 @@ public final class LibbpfSyscallRecorder implements SyscallRecorder {
 
   static final List<String> RECORDING_PROGRAMS = List.of("start_recording", "record_syscall");
   static final List<String> FLOOR_PROGRAMS = List.of("do_nothing");
-  private static final List<String> ALL_PROGRAMS = List.of("start_recording", "record_syscall", "do_nothing");
+  /** Every program in the object: those not asked for are not loaded. */
+  private static final List<String> ALL_PROGRAMS = Stream.concat(RECORDING_PROGRAMS.stream(), FLOOR_PROGRAMS.stream()).toList();
   private static final int SYSCALL_BITS = 1024;
   private static final int CGROUP_NAME_LEN = 128;
   private static final int RECORDING_SIZE = SYSCALL_BITS / 8 + 8 + 8 + 4 * 4 + CGROUP_NAME_LEN;

@@ -36,16 +36,6 @@ public final class FakePolicyStore implements PolicyStore {
   }
 
   @Override
-  public boolean available() {
-    return true;
-  }
-
-  @Override
-  public String unavailableReason() {
-    return "";
-  }
-
-  @Override
   public synchronized Set<String> installed() {
     return new TreeSet<>(modules.keySet());
   }

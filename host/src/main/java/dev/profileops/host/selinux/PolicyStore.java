@@ -11,10 +11,14 @@ import java.util.Set;
  */
 public interface PolicyStore {
   /** False when modules cannot be installed here; {@link #unavailableReason()} says why. */
-  boolean available();
+  default boolean available() {
+    return true;
+  }
 
   /** Why the store is not available; empty when it is. */
-  String unavailableReason();
+  default String unavailableReason() {
+    return "";
+  }
 
   /** Names of the modules at this store's priority. */
   Set<String> installed() throws IOException;

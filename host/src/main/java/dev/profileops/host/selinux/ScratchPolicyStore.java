@@ -58,7 +58,12 @@ public final class ScratchPolicyStore implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
+    deleteTree(root);
+  }
+
+  /** Deletes a directory and everything under it (also SemodulePolicyStore's CIL files). */
+  static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }

@@ -8,14 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A libsemanage store driven through {@code semodule}: several {@code -i} in one call are one
@@ -54,16 +52,6 @@ public final class SemodulePolicyStore implements PolicyStore {
 
   public int priority() {
     return priority;
-  }
-
-  @Override
-  public boolean available() {
-    return true;
-  }
-
-  @Override
-  public String unavailableReason() {
-    return "";
   }
 
   @Override
@@ -118,11 +106,7 @@ public final class SemodulePolicyStore implements PolicyStore {
         throw new PolicyStoreException(compilerMessage(output), module);
       }
     } finally {
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      ScratchPolicyStore.deleteTree(dir);
     }
   }
 
