@@ -3,6 +3,7 @@ package dev.profileops.benchmarks;
 import dev.profileops.api.source.GitRef;
 import dev.profileops.api.source.ProfileSource;
 import dev.profileops.api.source.ProfileSourceSpec;
+import dev.profileops.host.files.FileTrees;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -526,15 +527,8 @@ final class BenchSupport {
   }
 
   static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      System.err.println("could not delete " + root + ": " + e);
+    if (!FileTrees.deleteQuietly(root)) {
+      System.err.println("could not delete all of " + root);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.profileops.api.seccomp.SeccompArch;
 import dev.profileops.api.seccomp.SeccompProfile;
 import dev.profileops.api.seccomp.SeccompProfileSpec;
 import dev.profileops.api.seccomp.SyscallRule;
+import dev.profileops.host.files.FileTrees;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +31,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -254,7 +254,7 @@ public final class NodeDaemonBenchmark {
       System.out.println("# " + set.label + ": " + (set.spec.isEmpty() ? "(JVM defaults)" : set.spec));
     }
     if (!options.keep) {
-      deleteTree(work);
+      FileTrees.delete(work);
     }
     return failures;
   }
@@ -343,7 +343,7 @@ public final class NodeDaemonBenchmark {
         stop(daemon);
         stderr.join();
         stdout.join();
-        deleteTree(runDir);
+        FileTrees.delete(runDir);
       }
     }
   }
@@ -444,17 +444,6 @@ public final class NodeDaemonBenchmark {
   static String machine() {
     return BenchSupport.hardwareAndJava() + " (" + System.getProperty("java.vm.name") + ")"
         + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version");
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   /** The mock API server with the CRDs and the profiles, and a kubeconfig pointing at it. */

@@ -1,10 +1,10 @@
 package dev.profileops.cli;
 
+import dev.profileops.host.files.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /** A fresh repository holding one commit of the template, as a person would push it. */
   private static void importAsGitRepository(Path source, Path repo) throws IOException, GitAPIException {
-    deleteRecursively(repo);
+    FileTrees.delete(repo);
     Files.createDirectories(repo);
     List<Path> files;
     try (Stream<Path> walk = Files.walk(source)) {
@@ -81,17 +81,6 @@ final class DemoCommand implements Callable<Integer> {
       git.add().addFilepattern(".").call();
       git.commit().setMessage("Import profiles from repo-template").setAuthor("ProfileOps demo", "demo@profileops.invalid")
           .setCommitter("ProfileOps demo", "demo@profileops.invalid").setSign(false).call();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.profileops.cli.record.YamlProfilePublisher;
 import dev.profileops.host.bpf.SyscallRecorder;
 import dev.profileops.host.bpf.SyscallRecorders;
 import dev.profileops.host.bpf.UnsupportedSyscallRecorder;
+import dev.profileops.host.files.FileTrees;
 import dev.profileops.host.seccomp.SyscallTable;
 import dev.profileops.host.seccomp.SyscallTables;
 import dev.profileops.host.seccomp.UnsupportedSyscallTable;
@@ -128,6 +129,8 @@ final class RecordCommand implements Callable<Integer> {
     }
     String url = repo.contains("://") || !Files.isDirectory(Path.of(repo)) ? repo : Path.of(repo).toAbsolutePath().normalize().toString();
     Path work = Files.createTempDirectory("profileops-record-");
+    // The clone is only needed for this one publish: gone when the command ends.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> FileTrees.deleteQuietly(work)));
     RecordingPublisher publisher = new RecordingPublisher(work, syscalls);
     return new PullRequestProfilePublisher(publisher, profile -> {
       PublishRequest.Builder builder = PublishRequest.builder(url, recording, containerName())

@@ -1,11 +1,11 @@
 package dev.profileops.host.selinux;
 
+import dev.profileops.host.files.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -58,15 +58,6 @@ public final class ScratchPolicyStore implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    deleteTree(root);
-  }
-
-  /** Deletes a directory and everything under it (also SemodulePolicyStore's CIL files). */
-  static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    FileTrees.delete(root);
   }
 }

@@ -1,5 +1,6 @@
 package dev.profileops.host.selinux;
 
+import dev.profileops.host.files.FileTrees;
 import dev.profileops.host.process.ToolRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +107,7 @@ public final class SemodulePolicyStore implements PolicyStore {
         throw new PolicyStoreException(compilerMessage(output), module);
       }
     } finally {
-      ScratchPolicyStore.deleteTree(dir);
+      FileTrees.delete(dir);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.profileops.syncer.git;
 
+import dev.profileops.host.files.FileTrees;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -11,11 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.eclipse.jgit.api.TransportConfigCallback;
@@ -83,10 +82,10 @@ public final class SshTransportConfig implements TransportConfigCallback, AutoCl
           .build(null);
       return new SshTransportConfig(dir, factory, database);
     } catch (IOException e) {
-      deleteTree(dir);
+      FileTrees.deleteQuietly(dir);
       throw new UncheckedIOException("cannot prepare ssh files for " + origin, e);
     } catch (RuntimeException e) {
-      deleteTree(dir);
+      FileTrees.deleteQuietly(dir);
       throw e;
     }
   }
@@ -112,7 +111,7 @@ public final class SshTransportConfig implements TransportConfigCallback, AutoCl
   @Override
   public void close() {
     factory.close();
-    deleteTree(dir);
+    FileTrees.deleteQuietly(dir);
   }
 
   /** Fails early, with the origin, on what sshd could not load when connecting. */
@@ -147,22 +146,5 @@ public final class SshTransportConfig implements TransportConfigCallback, AutoCl
   private static String withNewline(String s) {
     String t = s.replace("\r\n", "\n");
     return t.endsWith("\n") ? t : t + "\n";
-  }
-
-  private static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort: a temp directory
-        }
-      });
-    } catch (IOException ignored) {
-      // best effort
-    }
   }
 }
